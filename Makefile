@@ -1,0 +1,28 @@
+# Two entry points for a fresh machine (README): `make run` and `make test`. Both build .venv/ first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-all browser-deps clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# CPU torch from this machine's disk first; a bare `torch` would pull a CUDA build of several GB.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Debian's chromium for the browser tests (Playwright drives it through executable_path; no download).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+run: $(STAMP)
+	$(BIN)/tracuu serve
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .tracuu .pytest_cache

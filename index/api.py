@@ -1,0 +1,442 @@
+"""The index as one object: ingest, remove, search, browse, check. The CLI, the UI and ``qa`` use only this."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from tracuu import __version__
+from tracuu.settings import Settings
+
+from . import generation as gen
+from . import store
+from .records import Article, ArticleEntities, Hit, Passage, SearchFilters
+from .search import Candidate, hybrid_candidates
+
+if TYPE_CHECKING:
+    from .embed import Embedder
+    from .sources import SkippedInput
+
+
+class ModelMismatchError(RuntimeError):
+    pass
+
+
+class IndexBusyError(RuntimeError):
+    pass
+
+
+class FilterError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple["SkippedInput", ...] = ()
+    passages_added: int = 0
+    passages_embedded: int = 0  # vectors computed now (the rest came from the cache)
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    article: Article
+    passages: int
+    entities: ArticleEntities
+
+
+@dataclass(frozen=True)
+class Facets:
+    docs: tuple[tuple[str, str, int], ...] = ()  # (value, label, article count)
+    localities: tuple[tuple[str, str, int], ...] = ()
+    years: tuple[tuple[str, str, int], ...] = ()
+
+
+@dataclass
+class _Loaded:
+    generation: int
+    dense: object
+    lexical: object
+    factory: str = ""
+
+
+@dataclass
+class Index:
+    """An index folder opened for reading and (with the write lock, taken per operation) writing."""
+
+    settings: Settings
+    _embedder: "Embedder | None" = None
+    _loaded: _Loaded | None = None
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _local: threading.local = field(default_factory=threading.local)
+
+    # --- plumbing -------------------------------------------------------------------------------
+
+    @property
+    def root(self) -> Path:
+        return self.settings.index_dir
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / gen.DB_NAME
+
+    @property
+    def embedder(self) -> "Embedder":
+        with self._lock:
+            if self._embedder is None:
+                from .embed import load_embedder
+
+                self._embedder = load_embedder(self.settings)
+            return self._embedder
+
+    @property
+    def model_id(self) -> str:
+        return self._embedder.model_id if self._embedder is not None else self.settings.model
+
+    def _conn(self):
+        """One read connection per thread: sqlite3 connections must not be shared by threads at once."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if not self.db_path.exists():
+                return None
+            conn = store.connect(self.db_path)
+            self._local.conn = conn
+        return conn
+
+    def exists(self) -> bool:
+        return self.db_path.exists()
+
+    def _check_model(self, meta: dict[str, str]) -> None:
+        built_with = meta.get("model_id")
+        if built_with and built_with != self.model_id:
+            raise ModelMismatchError(
+                f"the index {self.root} was built with the embedding model '{built_with}', but this run uses "
+                f"'{self.model_id}'. Search it with --model '{built_with}', or rebuild it for the new model "
+                f"with `tracuu reindex --index {self.root} --model '{self.model_id}'`."
+            )
+
+    def _current(self) -> _Loaded | None:
+        """The loaded generation, reloaded when a writer (this or another process) committed a newer one."""
+        conn = self._conn()
+        if conn is None:
+            return None
+        meta = store.get_meta(conn)
+        self._check_model(meta)
+        generation = int(meta.get("generation", "0"))
+        if generation == 0:
+            return None
+        with self._lock:
+            if self._loaded is None or self._loaded.generation != generation:
+                dense, lexical, info = gen.load_generation(self.root, generation)
+                self._loaded = _Loaded(generation, dense, lexical, info.factory)
+            return self._loaded
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def _write_lock(self):
+        from filelock import FileLock, Timeout
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.root / gen.LOCK_NAME), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise IndexBusyError(
+                f"another tracuu process is writing to {self.root}; wait for it to finish and try again "
+                "(searches keep working meanwhile)"
+            ) from None
+        return lock
+
+    def _writer_conn(self):
+        conn = store.connect(self.db_path)
+        embedder = self.embedder
+        store.init_schema(conn, model_id=embedder.model_id, dim=embedder.dim, factory="IDMap2,Flat")
+        self._check_model(store.get_meta(conn))
+        return conn
+
+    def ingest(self, paths: Iterable[str | Path]) -> IngestReport:
+        from .sources import read_sources
+
+        sources, skipped = read_sources(paths)
+        return self.add_sources(sources, skipped=skipped)
+
+    def add_sources(self, sources, *, skipped: Sequence = ()) -> IngestReport:
+        from .chunk import chunk_article
+        from .clean import CleanError, clean
+        from .entities import extract_entities
+        from .sources import SkippedInput
+
+        started = time.perf_counter()
+        lock = self._write_lock()
+        try:
+            conn = self._writer_conn()
+            known = store.article_hashes(conn)
+            skipped = list(skipped)
+            prepared: list[tuple[Article, ArticleEntities, list[Passage], list[str], list]] = []
+            added, updated, unchanged = [], [], []
+            for source in sources:
+                try:
+                    article = clean(source)
+                except CleanError as exc:
+                    skipped.append(SkippedInput(source.origin, str(exc)))
+                    continue
+                if known.get(article.doc_id) == article.content_hash:
+                    unchanged.append(article.doc_id)
+                    continue
+                (updated if article.doc_id in known else added).append(article.doc_id)
+                passages = chunk_article(
+                    article,
+                    target_tokens=self.settings.chunk_target_tokens,
+                    max_tokens=self.settings.chunk_max_tokens,
+                    overlap_sentences=self.settings.chunk_overlap_sentences,
+                )
+                entities = extract_entities(article)
+                inputs = [embedding_input(article.title, p.text) for p in passages]
+                keys = [vector_key(text) for text in inputs]
+                prepared.append((article, entities, passages, keys, inputs))
+            embedded, embed_seconds = self._embed_missing(conn, prepared)
+            if prepared:
+                self._commit(conn, lambda c: [
+                    store.insert_article(c, a, e, ps, ks, [passage_facets(a, e)] * len(ps))
+                    for a, e, ps, ks, _ in prepared
+                ])
+            conn.close()
+        finally:
+            lock.release()
+        return IngestReport(
+            added=tuple(added), updated=tuple(updated), unchanged=tuple(unchanged), skipped=tuple(skipped),
+            passages_added=sum(len(p[2]) for p in prepared), passages_embedded=embedded,
+            seconds=time.perf_counter() - started, embed_seconds=embed_seconds,
+        )
+
+    def _embed_missing(self, conn, prepared) -> tuple[int, float]:
+        """Embed passages whose content is not cached yet. Vectors are committed batch by batch, apart from
+        the article rows: a killed ingest keeps its finished vectors, so the retry does not redo them."""
+        embedder = self.embedder
+        wanted: dict[str, str] = {}
+        for *_, keys, inputs in prepared:
+            wanted.update(zip(keys, inputs))
+        cached = store.cached_vectors(conn, list(wanted), embedder.model_id, embedder.dim)
+        missing = [(k, t) for k, t in wanted.items() if k not in cached]
+        started = time.perf_counter()
+        step = max(self.settings.embed_batch_size * 8, 64)
+        for i in range(0, len(missing), step):
+            batch = missing[i : i + step]
+            vectors = embedder.encode_passages([t for _, t in batch])
+            conn.execute("BEGIN IMMEDIATE")
+            store.put_vectors(conn, {k: v for (k, _), v in zip(batch, vectors)}, embedder.model_id)
+            conn.execute("COMMIT")
+        return len(missing), time.perf_counter() - started
+
+    def _commit(self, conn, apply) -> None:
+        """Apply row changes and build the next generation's files in one SQLite transaction."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            apply(conn)
+            meta = store.get_meta(conn)
+            next_generation = int(meta["generation"]) + 1
+            gen.build_generation(conn, self.root, next_generation, meta["model_id"], int(meta["dim"]))
+            store.set_meta(conn, "generation", str(next_generation))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        gen.write_manifest(self.root, conn, __version__)
+        gen.collect_garbage(self.root, keep={next_generation, next_generation - 1})
+
+    def remove(self, doc_ids: Iterable[str]) -> list[str]:
+        """Delete articles and their passages; returns the ids that were present."""
+        doc_ids = list(dict.fromkeys(doc_ids))
+        if not self.exists():
+            return []
+        lock = self._write_lock()
+        try:
+            conn = store.connect(self.db_path)
+            present = [d for d in doc_ids if store.get_article(conn, d) is not None]
+            if present:
+                self._commit(conn, lambda c: (store.delete_articles(c, present), store.prune_vectors(c)))
+            conn.close()
+        finally:
+            lock.release()
+        return present
+
+    def reindex(self) -> int:
+        """Re-embed every passage with the current model and rebuild the derived files."""
+        lock = self._write_lock()
+        try:
+            conn = store.connect(self.db_path)
+            embedder = self.embedder
+            rows = conn.execute(
+                "SELECT p.vector_key, a.title, p.text FROM passages p JOIN articles a USING(doc_id)"
+            ).fetchall()
+            prepared = [(None, None, None, [r[0] for r in rows], [embedding_input(r[1], r[2]) for r in rows])]
+            store.set_meta(conn, "model_id", embedder.model_id)
+            store.set_meta(conn, "dim", str(embedder.dim))
+            embedded, _ = self._embed_missing(conn, prepared)
+            self._commit(conn, lambda c: store.prune_vectors(c))
+            conn.close()
+        finally:
+            lock.release()
+        return embedded
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def candidates(self, query: str, *, depth: int | None = None, filters: SearchFilters = SearchFilters(),
+                   within_docs: Sequence[str] | None = None, query_vector=None) -> list[Candidate]:
+        """Fused candidates. ``within_docs`` restricts to those articles (list answers look inside each)."""
+        loaded = self._current()
+        if loaded is None or not query.strip():
+            return []
+        allowed = self.allowed_pids(filters) if filters else None
+        if within_docs is not None:
+            conn = self._conn()
+            in_docs = store.pids_of_docs(conn, within_docs)
+            allowed = in_docs if allowed is None else allowed & in_docs
+        if allowed is not None and not allowed:
+            return []
+        vector = self.query_vector(query) if query_vector is None else query_vector
+        return hybrid_candidates(
+            loaded.dense, loaded.lexical, query, vector,
+            depth=depth or self.settings.candidates, allowed=allowed, rrf_k=self.settings.rrf_k,
+        )
+
+    def query_vector(self, query: str):
+        return self.embedder.encode_queries([embedding_query(query)])[0]
+
+    def lexical(self):
+        loaded = self._current()
+        return loaded.lexical if loaded else None
+
+    def search(self, query: str, k: int = 10, *, filters: SearchFilters = SearchFilters()) -> list[Hit]:
+        return self.hits(self.candidates(query, depth=max(k, self.settings.candidates), filters=filters)[:k])
+
+    def hits(self, candidates: Sequence[Candidate]) -> list[Hit]:
+        conn = self._conn()
+        if conn is None or not candidates:
+            return []
+        passages = store.passages_by_pid(conn, [c.pid for c in candidates])
+        meta = store.article_meta(conn, (p.doc_id for p in passages.values()))
+        out = []
+        for c in candidates:
+            passage = passages.get(c.pid)
+            if passage is None:  # removed by a writer since this generation was loaded
+                continue
+            title, url, date = meta.get(passage.doc_id, ("", None, None))
+            out.append(Hit(passage=passage, title=title, score=c.score, url=url, date=date,
+                           dense_rank=c.dense_rank, bm25_rank=c.bm25_rank, retrievers=c.retrievers))
+        return out
+
+    def allowed_pids(self, filters: SearchFilters) -> set[int]:
+        from .facets import doc_values, locality_values
+
+        conn = self._conn()
+        if conn is None:
+            return set()
+        allowed: set[int] | None = None
+        groups = [
+            ("doc", doc_values(filters.docs)),
+            ("locality", locality_values(filters.localities)),
+            ("year", [str(y) for y in filters.years]),
+        ]
+        for facet, values in groups:
+            if not values:
+                continue
+            pids = store.pids_with_facet(conn, facet, values)
+            allowed = pids if allowed is None else allowed & pids
+        return allowed if allowed is not None else set()
+
+    def docs_matching(self, filters: SearchFilters) -> set[str]:
+        conn = self._conn()
+        return store.docs_of_pids(conn, self.allowed_pids(filters)) if conn else set()
+
+    def encode_sentences(self, texts: Sequence[str]):
+        """Passage-side vectors for a few short texts at query time: the query-side engine is the fastest
+        for small batches, and both sides share one vector space."""
+        embedder = self.embedder
+        fast = getattr(embedder, "queries", embedder)
+        return fast.encode_passages(list(texts))
+
+    def docs_with(self, facet: str, values: Sequence[str]) -> set[str]:
+        conn = self._conn()
+        return store.docs_with_facet(conn, facet, values) if conn else set()
+
+    def article(self, doc_id: str) -> Article | None:
+        conn = self._conn()
+        return store.get_article(conn, doc_id) if conn else None
+
+    def entities(self, doc_id: str) -> ArticleEntities:
+        conn = self._conn()
+        return store.get_entities(conn, doc_id) if conn else ArticleEntities()
+
+    def passages(self, doc_id: str) -> list[Passage]:
+        conn = self._conn()
+        return store.passages_of(conn, doc_id) if conn else []
+
+    def articles(self) -> list[ArticleSummary]:
+        conn = self._conn()
+        if conn is None:
+            return []
+        return [ArticleSummary(a, n, store.get_entities(conn, a.doc_id)) for a, n in store.list_articles(conn)]
+
+    def facets(self) -> Facets:
+        conn = self._conn()
+        if conn is None:
+            return Facets()
+        values = store.facet_values(conn)
+        return Facets(
+            docs=tuple(values.get("doc", [])),
+            localities=tuple(values.get("locality", [])),
+            years=tuple(sorted(values.get("year", []), key=lambda v: v[0], reverse=True)),
+        )
+
+    def counts(self) -> tuple[int, int]:
+        conn = self._conn()
+        return store.counts(conn) if conn else (0, 0)
+
+    def doctor(self) -> list[str]:
+        if not self.exists():
+            return []
+        conn = store.connect(self.db_path)
+        try:
+            return gen.verify(conn, self.root)
+        finally:
+            conn.close()
+
+    def manifest(self) -> dict | None:
+        return gen.read_manifest(self.root)
+
+
+# --- helpers shared by ingest and reindex ---------------------------------------------------------
+
+
+def embedding_input(title: str, passage_text: str) -> str:
+    """What the model sees for a passage: the title gives a short passage its topic; tone marks unified
+    so 'uỷ' and 'ủy' embed alike."""
+    from .normalize import unify_tones
+
+    body = unify_tones(passage_text)
+    return f"{unify_tones(title)}\n{body}" if title else body
+
+
+def embedding_query(query: str) -> str:
+    from .normalize import unify_tones
+
+    return unify_tones(query)
+
+
+def vector_key(model_input: str) -> str:
+    return hashlib.sha256(model_input.encode("utf-8")).hexdigest()[:32]
+
+
+def passage_facets(article: Article, entities: ArticleEntities) -> list[tuple[str, str, str]]:
+    from .facets import article_facets
+
+    return article_facets(article, entities)

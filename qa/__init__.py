@@ -1,0 +1,11 @@
+"""Question answering over an index: every answer sentence quotes a passage and cites it.
+
+Public surface: ``answer(index, question, filters=...)`` and the records ``Answer``, ``Citation``, ``Item``.
+"""
+
+from __future__ import annotations
+
+from .compose import answer
+from .records import Answer, Citation, Item
+
+__all__ = ["answer", "Answer", "Citation", "Item"]

@@ -1,0 +1,256 @@
+"""`tracuu` command line: a thin layer over ``index`` and ``qa`` (see ../shared/CONTRACT.md).
+
+Heavy libraries load only inside the command that needs them, so `tracuu --help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from . import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_UNHEALTHY, EXIT_SKIPPED = 0, 2, 1, 3
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", metavar="DIR", help="index folder (default: $TRACUU_INDEX or ./.tracuu/index)")
+    parser.add_argument("--model", help="sentence-transformers model id or path (default: the bundled e5-small)")
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--doc", action="append", default=[], metavar="CODE",
+                        help="only articles referring to this document, e.g. 290-QĐ/TW or 'QĐ 290'")
+    parser.add_argument("--locality", action="append", default=[], metavar="NAME",
+                        help="only articles about this locality (diacritics optional)")
+    parser.add_argument("--year", action="append", default=[], type=int, metavar="YYYY")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tracuu", description="Cited search and question answering over Vietnamese news articles.")
+    parser.add_argument("--version", action="version", version=f"tracuu {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="add or update articles (.txt .md .html .jsonl, files or folders)")
+    p.add_argument("paths", nargs="+")
+    _common(p)
+
+    p = sub.add_parser("remove", help="delete articles and their passages")
+    p.add_argument("doc_ids", nargs="+")
+    _common(p)
+
+    p = sub.add_parser("search", help="ranked passages for a query")
+    p.add_argument("query", nargs="?")
+    p.add_argument("--queries", metavar="FILE.jsonl", help='batch: lines {"id": str, "question": str}')
+    p.add_argument("-k", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    _filters(p)
+
+    p = sub.add_parser("ask", help="a cited answer to a question")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--questions", metavar="FILE.jsonl", help='batch: lines {"id": str, "question": str}')
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    _filters(p)
+
+    p = sub.add_parser("serve", help="start the web app (ingests the bundled corpus into an empty index)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    _common(p)
+
+    p = sub.add_parser("doctor", help="check that database, vectors and keyword index agree")
+    _common(p)
+
+    p = sub.add_parser("reindex", help="rebuild vectors and keyword index from the database")
+    _common(p)
+
+    p = sub.add_parser("info", help="the index manifest and counts")
+    _common(p)
+
+    p = sub.add_parser("eval", help="retrieval and answer quality on gold data")
+    p.add_argument("--docs", help="XQuAD-style docs JSONL")
+    p.add_argument("--queries", help="XQuAD-style queries JSONL (with doc_id and answers)")
+    p.add_argument("--qa", help="seed_qa.jsonl-style gold questions (about the corpus in --corpus)")
+    p.add_argument("--corpus", default=None, help="articles the --qa questions are about (default: bundled corpus/)")
+    p.add_argument("--out", default="bench-results", help="folder for the JSON and markdown reports")
+    p.add_argument("--model")
+
+    p = sub.add_parser("bench", help="speed and memory benchmark (JSON + plot)")
+    p.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
+    p.add_argument("--sizes", help="comma-separated passage counts, e.g. 1000,10000,100000,1000000")
+    p.add_argument("--out", default="bench-results")
+    return parser
+
+
+def _settings(args):
+    from .settings import Settings
+
+    overrides = {"model": args.model} if getattr(args, "model", None) else {}
+    return Settings.load(args.index, **overrides)
+
+
+def _open(args):
+    import index
+
+    return index.open(settings=_settings(args))
+
+
+def _filters_of(args):
+    from index import SearchFilters
+
+    return SearchFilters(docs=tuple(args.doc), localities=tuple(args.locality), years=tuple(args.year))
+
+
+def _read_batch(path: str) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"tracuu: {path}:{number}: not valid JSON ({exc.msg})")
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                raise SystemExit(f'tracuu: {path}:{number}: expected {{"id": str, "question": str}}')
+            yield item
+
+
+def _dump(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def cmd_ingest(args) -> int:
+    idx = _open(args)
+    report = idx.ingest(args.paths)
+    for skipped in report.skipped:
+        print(f"tracuu: skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
+    articles, passages = idx.counts()
+    rate = report.passages_embedded / report.embed_seconds if report.embed_seconds else 0.0
+    print(
+        f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+        f"skipped {len(report.skipped)}; {report.passages_added} passages ({report.passages_embedded} embedded"
+        f"{f', {rate:.1f}/s' if rate else ''}) in {report.seconds:.1f}s; index: {articles} articles, "
+        f"{passages} passages",
+        file=sys.stderr,
+    )
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def cmd_remove(args) -> int:
+    idx = _open(args)
+    removed = idx.remove(args.doc_ids)
+    for doc_id in args.doc_ids:
+        if doc_id not in removed:
+            print(f"tracuu: no article {doc_id!r} in {idx.root}", file=sys.stderr)
+    print(f"removed {len(removed)} articles", file=sys.stderr)
+    return EXIT_OK if len(removed) == len(set(args.doc_ids)) else EXIT_SKIPPED
+
+
+def cmd_search(args) -> int:
+    idx = _open(args)
+    filters = _filters_of(args)
+    if args.queries:
+        for item in _read_batch(args.queries):
+            hits = idx.search(item["question"], args.k, filters=filters)
+            _dump({"id": item.get("id"), "hits": [h.to_contract() for h in hits]})
+        return EXIT_OK
+    if not args.query:
+        raise SystemExit("tracuu search: give a QUERY or --queries FILE.jsonl")
+    hits = idx.search(args.query, args.k, filters=filters)
+    if args.json:
+        _dump({"query": args.query, "hits": [h.to_contract() for h in hits]})
+    else:
+        for rank, hit in enumerate(hits, start=1):
+            found = "+".join(sorted(hit.retrievers))
+            print(f"{rank:>2}. [{hit.score:.4f} {found}] {hit.title} ({hit.passage.passage_id})")
+            print(f"    {hit.passage.text[:200]}")
+    return EXIT_OK
+
+
+def cmd_ask(args) -> int:
+    import qa
+
+    idx = _open(args)
+    filters = _filters_of(args)
+    if args.questions:
+        for item in _read_batch(args.questions):
+            answer = qa.answer(idx, item["question"], filters=filters)
+            _dump(answer.to_contract(id=item.get("id")))
+        return EXIT_OK
+    if not args.question:
+        raise SystemExit("tracuu ask: give a QUESTION or --questions FILE.jsonl")
+    answer = qa.answer(idx, args.question, filters=filters)
+    if args.json:
+        _dump(answer.to_contract())
+    else:
+        print(answer.render_text())
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    import ui
+
+    idx = _open(args)
+    ui.ensure_corpus(idx)
+    ui.launch(idx, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def cmd_doctor(args) -> int:
+    idx = _open(args)
+    problems = idx.doctor()
+    if not problems:
+        articles, passages = idx.counts()
+        print(f"ok: {articles} articles, {passages} passages agree across database, vectors and keyword index")
+        return EXIT_OK
+    for problem in problems:
+        print(f"tracuu doctor: {problem}", file=sys.stderr)
+    print(f"repair with: tracuu reindex --index {idx.root}", file=sys.stderr)
+    return EXIT_UNHEALTHY
+
+
+def cmd_reindex(args) -> int:
+    idx = _open(args)
+    embedded = idx.reindex()
+    print(f"reindexed {idx.root}: {embedded} passages embedded", file=sys.stderr)
+    return cmd_doctor(args)
+
+
+def cmd_info(args) -> int:
+    idx = _open(args)
+    _dump(idx.manifest() or {"index": str(idx.root), "exists": idx.exists()})
+    return EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    from bench.evaluate import run_eval
+
+    return run_eval(args)
+
+
+def cmd_bench(args) -> int:
+    from bench.speed import run_bench
+
+    return run_bench(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = globals()[f"cmd_{args.command}"]
+    from index import FilterError, IndexBusyError, ModelMismatchError
+
+    try:
+        return handler(args)
+    except (FilterError, IndexBusyError, ModelMismatchError, FileNotFoundError) as exc:
+        print(f"tracuu {args.command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

