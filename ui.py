@@ -17,7 +17,16 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Sequence
 
-from ui_render import CSS, LABELS, article_rows, esc, render_answer, render_article, render_hits
+try:
+    from ui_render import CSS, LABELS, article_rows, esc, render_answer, render_article, render_hits
+except ModuleNotFoundError:  # an editable install made before ui_render was listed in pyproject's py-modules
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location("ui_render", Path(__file__).with_name("ui_render.py"))
+    _render = importlib.util.module_from_spec(_spec)
+    sys.modules["ui_render"] = _render
+    _spec.loader.exec_module(_render)
+    from ui_render import CSS, LABELS, article_rows, esc, render_answer, render_article, render_hits
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -161,11 +170,12 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
             return f'<div class="tr-out"><p class="bad">{esc(L["busy"])}</p></div>'
         shown = {str(dest): name for name, dest in accepted}
         for s in report.skipped:
-            path, _, line = s.origin.rpartition(":") if s.origin not in shown else (s.origin, "", "")
-            name = shown.get(s.origin) or shown.get(path, s.origin)
-            refused.append((f"{name}:{line}" if s.origin not in shown else name, s.reason))
             if s.origin in shown:  # the whole file was refused: do not keep it among the uploads
+                refused.append((shown[s.origin], s.reason))
                 Path(s.origin).unlink(missing_ok=True)
+            else:  # one JSONL line, "<path>:<line>"
+                path, _, line = s.origin.rpartition(":")
+                refused.append((f"{shown.get(path, Path(path).name)}:{line}", s.reason))
     items = []
     if report is not None:
         for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):
@@ -353,8 +363,10 @@ def build_app(index: "Index") -> "gr.Blocks":
 def launch(index: "Index", host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the app (blocking). The embedding model is loaded first so the first question is fast."""
     app = build_app(index)
-    try:
-        index.search("dân vận", 1)  # warm-up: loads the model and the search files
+    try:  # warm-up: loads the models, the search files and the question analyser before the first user
+        import qa
+
+        qa.answer(index, "Hội nghị tổng kết công tác dân vận diễn ra ngày nào?")
     except Exception as exc:  # the app still starts; the error will show on the first query
         print(f"tracuu: warm-up search failed: {exc}", file=sys.stderr)
     cap = max(index.settings.max_upload_bytes * 4, 20 * 1024 * 1024)  # Gradio's own cap; ours is checked per file

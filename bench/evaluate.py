@@ -23,7 +23,6 @@ import math
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -346,4 +345,4 @@ def run_eval(args) -> int:
 
 
 __all__ = ["run_eval", "check_answer", "doc_rankings", "rank_metrics", "evaluate_xquad", "evaluate_seed_qa",
-           "norm_answer", "replace"]
+           "norm_answer"]

