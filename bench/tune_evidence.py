@@ -86,7 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     queries = [json.loads(line) for line in open(args.queries, encoding="utf-8")]
     rows = collect(index.open(args.index), queries, args.top_passages)
-    current = (evidence.W_DENSE, evidence.W_LEXICAL, evidence.W_CONTEXT, evidence.W_TYPE, evidence.W_SLOT,
+    current = (evidence.W_DENSE, evidence.W_LEXICAL, 0.0, evidence.W_TYPE, evidence.W_SLOT,
                evidence.W_RANK, evidence.W_PHRASE)
     print("current", current, round(hit_rate(rows, *current), 4))
     print("ceiling (any sentence of the pool holds an answer)",

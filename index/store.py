@@ -260,7 +260,11 @@ def article_meta(conn: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, 
 
 
 def iter_passage_texts(conn: sqlite3.Connection) -> Iterator[tuple[int, str]]:
-    yield from conn.execute("SELECT pid, text FROM passages ORDER BY pid")
+    """(pid, title + passage text): the keyword index sees the title too, as the embedder does, since a
+    body often names its place or document only in the headline ("phường" vs "PHƯỜNG THANH KHÊ TÂY")."""
+    yield from conn.execute(
+        "SELECT p.pid, a.title || char(10) || p.text FROM passages p JOIN articles a USING(doc_id) ORDER BY p.pid"
+    )
 
 
 def all_pids(conn: sqlite3.Connection) -> np.ndarray:

@@ -157,7 +157,8 @@ def analyze(question: str) -> QuestionAnalysis:
     rest = _blank_spans(folded, ref_spans + loc_spans)  # the question without named things
     no_refs = _blank_spans(folded, ref_spans)
 
-    language = _language(rest)
+    named = sorted((r.start, r.end) for r in refs) + sorted((loc.start, loc.end) for loc in locs)
+    language = _language(rest, _blank_spans(q, named))
     answer_type = _answer_type(rest, q, accented)
     asked_level = _asked_level(rest, q, off, accented)
     if answer_type == "description" and asked_level is not None and re.search(r"\bnao\b|\bwhich\b", rest):
@@ -192,12 +193,26 @@ def analyze(question: str) -> QuestionAnalysis:
     )
 
 
-def _language(rest: str) -> Language:
+def _language(rest: str, original: str = "") -> Language:
     """English if English function words outnumber Vietnamese ones once names are removed: "which
-    districts reviewed Quyết định 290?" is English although it quotes Vietnamese."""
+    districts reviewed Quyết định 290?" is English although it quotes Vietnamese.
+
+    ``original`` is the question with the names blanked but its tone marks kept: a word written with
+    Vietnamese marks is Vietnamese evidence (half a vote: an English question may quote a Vietnamese
+    phrase), and never counts as English, since folded "đó", "tổ", "ỏ" look like "do", "to", "in"."""
     words = _TOKEN_RE.findall(rest)
-    en = sum(w in _EN_WORDS for w in words)
-    vi = sum(w in _VI_WORDS for w in words)
+    if not original:
+        en = sum(w in _EN_WORDS for w in words)
+        vi = sum(w in _VI_WORDS for w in words)
+        return "en" if en > vi else "vi"
+    en = vi = 0.0
+    for word in _TOKEN_RE.findall(original.lower()):
+        if has_diacritics(word):
+            vi += 0.5
+            continue
+        folded = fold(word)
+        en += folded in _EN_WORDS
+        vi += folded in _VI_WORDS
     return "en" if en > vi else "vi"
 
 
