@@ -21,7 +21,12 @@ browser-deps:
 run: $(STAMP)
 	$(BIN)/tracuu serve
 
+# The default run skips tests marked slow (50 MB article, million-line JSONL, full xquad eval);
+# `make test-all` runs them too.
 test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from tracuu.settings import Settings
 
 from . import generation as gen
 from . import store
+from .ingest import embedding_input, embedding_query
 from .records import Article, ArticleEntities, Hit, Passage, SearchFilters
 from .search import Candidate, hybrid_candidates
 
@@ -134,8 +134,19 @@ class Index:
         if generation == 0:
             return None
         with self._lock:
-            if self._loaded is None or self._loaded.generation != generation:
-                dense, lexical, info = gen.load_generation(self.root, generation)
+            for _ in range(5):
+                if self._loaded is not None and self._loaded.generation == generation:
+                    break
+                try:
+                    dense, lexical, info = gen.load_generation(self.root, generation)
+                except gen.IndexConsistencyError:
+                    # Two commits may have landed while this reader loaded, and the second collects the
+                    # folder it was reading: only a generation that is still current is really broken.
+                    latest = int(store.get_meta(conn).get("generation", "0"))
+                    if latest == generation:
+                        raise
+                    generation = latest
+                    continue
                 self._loaded = _Loaded(generation, dense, lexical, info.factory)
             return self._loaded
 
@@ -169,9 +180,8 @@ class Index:
         return self.add_sources(sources, skipped=skipped)
 
     def add_sources(self, sources, *, skipped: Sequence = ()) -> IngestReport:
-        from .chunk import chunk_article
-        from .clean import CleanError, clean
-        from .entities import extract_entities
+        from .clean import CleanError
+        from .ingest import clean_source, prepare
         from .sources import SkippedInput
 
         started = time.perf_counter()
@@ -180,11 +190,11 @@ class Index:
             conn = self._writer_conn()
             known = store.article_hashes(conn)
             skipped = list(skipped)
-            prepared: list[tuple[Article, ArticleEntities, list[Passage], list[str], list]] = []
+            prepared = []
             added, updated, unchanged = [], [], []
             for source in sources:
                 try:
-                    article = clean(source)
+                    article = clean_source(source)
                 except CleanError as exc:
                     skipped.append(SkippedInput(source.origin, str(exc)))
                     continue
@@ -192,28 +202,20 @@ class Index:
                     unchanged.append(article.doc_id)
                     continue
                 (updated if article.doc_id in known else added).append(article.doc_id)
-                passages = chunk_article(
-                    article,
-                    target_tokens=self.settings.chunk_target_tokens,
-                    max_tokens=self.settings.chunk_max_tokens,
-                    overlap_sentences=self.settings.chunk_overlap_sentences,
-                )
-                entities = extract_entities(article)
-                inputs = [embedding_input(article.title, p.text) for p in passages]
-                keys = [vector_key(text) for text in inputs]
-                prepared.append((article, entities, passages, keys, inputs))
+                prepared.append(prepare(article, self.settings))
             embedded, embed_seconds = self._embed_missing(conn, prepared)
             if prepared:
                 self._commit(conn, lambda c: [
-                    store.insert_article(c, a, e, ps, ks, [passage_facets(a, e)] * len(ps))
-                    for a, e, ps, ks, _ in prepared
+                    store.insert_article(c, p.article, p.entities, p.passages, p.vector_keys,
+                                         [p.facets] * len(p.passages))
+                    for p in prepared
                 ])
             conn.close()
         finally:
             lock.release()
         return IngestReport(
             added=tuple(added), updated=tuple(updated), unchanged=tuple(unchanged), skipped=tuple(skipped),
-            passages_added=sum(len(p[2]) for p in prepared), passages_embedded=embedded,
+            passages_added=sum(len(p.passages) for p in prepared), passages_embedded=embedded,
             seconds=time.perf_counter() - started, embed_seconds=embed_seconds,
         )
 
@@ -222,8 +224,8 @@ class Index:
         the article rows: a killed ingest keeps its finished vectors, so the retry does not redo them."""
         embedder = self.embedder
         wanted: dict[str, str] = {}
-        for *_, keys, inputs in prepared:
-            wanted.update(zip(keys, inputs))
+        for item in prepared:
+            wanted.update(zip(item.vector_keys, item.model_inputs))
         cached = store.cached_vectors(conn, list(wanted), embedder.model_id, embedder.dim)
         missing = [(k, t) for k, t in wanted.items() if k not in cached]
         started = time.perf_counter()
@@ -277,7 +279,7 @@ class Index:
             rows = conn.execute(
                 "SELECT p.vector_key, a.title, p.text FROM passages p JOIN articles a USING(doc_id)"
             ).fetchall()
-            prepared = [(None, None, None, [r[0] for r in rows], [embedding_input(r[1], r[2]) for r in rows])]
+            prepared = [_Inputs(tuple(r[0] for r in rows), tuple(embedding_input(r[1], r[2]) for r in rows))]
             store.set_meta(conn, "model_id", embedder.model_id)
             store.set_meta(conn, "dim", str(embedder.dim))
             embedded, _ = self._embed_missing(conn, prepared)
@@ -414,29 +416,9 @@ class Index:
         return gen.read_manifest(self.root)
 
 
-# --- helpers shared by ingest and reindex ---------------------------------------------------------
+@dataclass(frozen=True)
+class _Inputs:
+    """Just the embedding side of ``PreparedArticle``, for re-embedding stored passages."""
 
-
-def embedding_input(title: str, passage_text: str) -> str:
-    """What the model sees for a passage: the title gives a short passage its topic; tone marks unified
-    so 'uỷ' and 'ủy' embed alike."""
-    from .normalize import unify_tones
-
-    body = unify_tones(passage_text)
-    return f"{unify_tones(title)}\n{body}" if title else body
-
-
-def embedding_query(query: str) -> str:
-    from .normalize import unify_tones
-
-    return unify_tones(query)
-
-
-def vector_key(model_input: str) -> str:
-    return hashlib.sha256(model_input.encode("utf-8")).hexdigest()[:32]
-
-
-def passage_facets(article: Article, entities: ArticleEntities) -> list[tuple[str, str, str]]:
-    from .facets import article_facets
-
-    return article_facets(article, entities)
+    vector_keys: tuple[str, ...]
+    model_inputs: tuple[str, ...]

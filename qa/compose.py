@@ -8,7 +8,7 @@ Nothing here writes a claim of its own: every sentence of an answer is a verbati
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
 from index.records import Hit, SearchFilters
@@ -30,6 +30,7 @@ MIN_DENSE = 0.82
 # are exempt: their words are not expected in Vietnamese text, the dense side carries them.
 MAX_UNKNOWN = 0.5
 RELATED_SHOWN = 3
+MAX_QUESTION_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,16 @@ def answer(index: "Index", question: str, *, filters: SearchFilters = SearchFilt
     from .analyze import analyze
 
     question = (question or "").strip()
-    analysis = analyze(question)
-    lang = analysis.language
-    if not question or not any(ch.isalnum() for ch in question):
-        return _abstain(question, lang, ())
-    if analysis.answer_type == "list":
-        listed = _list_answer(index, question, analysis, filters)
-        if listed is not None:
-            return listed
-    return _fact_answer(index, question, analysis, filters)
+    # Analysis, retrieval and scoring read at most MAX_QUESTION_CHARS: no real question is longer, and a
+    # pasted 100 kB "question" must not hold a worker for minutes. The answer still echoes it whole.
+    asked = question[:MAX_QUESTION_CHARS]
+    analysis = analyze(asked)
+    if not asked or not any(ch.isalnum() for ch in asked):
+        result = _abstain(asked, analysis.language, ())
+    else:
+        listed = _list_answer(index, asked, analysis, filters) if analysis.answer_type == "list" else None
+        result = listed or _fact_answer(index, asked, analysis, filters)
+    return replace(result, question=question) if asked != question else result
 
 
 def _fact_answer(index: "Index", question: str, analysis: "QuestionAnalysis", filters: SearchFilters) -> Answer:

