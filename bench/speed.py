@@ -1,4 +1,4 @@
-"""``tracuu bench``: ingest throughput, query latency against corpus size, memory, HNSW recall.
+"""``tracuu bench``: ingest throughput, query latency against corpus size, memory, ANN recall.
 
 One run, the same texts side by side:
 
@@ -10,7 +10,8 @@ One run, the same texts side by side:
    index folder (SQLite rows + a generation with ``DenseIndex``/``LexicalIndex`` files) opened through
    ``index.open``, so ``Index.search`` and ``qa.answer`` run their normal code. Compared with a flat FAISS
    search alone and bm25s alone (``BM25.retrieve``) on the same passages.
-3. HNSW recall@10 against exact search at sizes >= 100k, with an efSearch sweep.
+3. Recall@10 against exact search, at sizes >= 100k, of the structure the project uses at that size
+   (``choose_factory``): an nprobe sweep for IVF, an efSearch sweep for HNSW; exact (flat) sizes say so.
 4. Memory: RSS (sampled peak per stage, and the process peak), bytes per passage, size on disk.
 
 Writes ``bench.json``, ``bench.md`` and ``bench-latency.png`` into ``--out``.
@@ -38,6 +39,7 @@ FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000, 10_000)
 DEPTH = 50  # settings.candidates: what hybrid search asks of each retriever
 EF_SWEEP = (16, 32, 64, 96, 128, 192, 256, 384, 512)
+NPROBE_SWEEP = (8, 16, 32, 64, 96, 128, 256)
 RECALL_MIN_SIZE = 100_000
 RECALL_TARGET = 0.95
 XQUAD_DOCS = SHARED_EVAL / "xquad_vi_dev.docs.jsonl"
@@ -85,7 +87,7 @@ def _xquad_subset(folder: Path, limit: int | None) -> Path | None:
 def ingest_section(tmp: Path, profile: Profile):
     import index
     from index import store
-    from index.api import embedding_input
+    from index.ingest import embedding_input
     from tracuu.settings import BUNDLED_MODEL, Settings
 
     settings = Settings.load(tmp / "ingest-index")
@@ -299,17 +301,37 @@ def _write_size_index(folder: Path, base_idx, pool, p, pids: np.ndarray, dense, 
 TIE_TOLERANCE = 1e-3  # cosine: a neighbour this close to the exact k-th counts as found
 
 
-def _recall(dense_raw, flat, queries: np.ndarray, k: int, efs, single: int = 100) -> list[dict]:
+def _knob(dense_raw):
+    """("nprobe", nlist) for an IVF index, ("efSearch", None) for HNSW, None for exact search."""
+    from index.dense import _hnsw_of, _ivf_of
+
+    ivf = _ivf_of(dense_raw)
+    if ivf is not None:
+        return "nprobe", int(ivf.nlist)
+    return ("efSearch", None) if _hnsw_of(dense_raw) is not None else None
+
+
+def _recall(dense_raw, flat, queries: np.ndarray, k: int, values, single: int = 100, search_k: int | None = None
+            ) -> list[dict]:
     """Strict recall@k (set overlap with the exact top-k), tie-tolerant recall@k (a returned passage whose
-    exact cosine is within TIE_TOLERANCE of the exact k-th one counts), and single-query latency."""
+    exact cosine is within TIE_TOLERANCE of the exact k-th one counts), and single-query latency of a
+    ``search_k``-deep search (the top k of it are scored), for each value of the index's search knob."""
     import faiss
 
+    search_k = max(k, search_k or k)
     exact_sims, truth = flat.search(queries, k)
     threshold = exact_sims[:, k - 1] - TIE_TOLERANCE
+    knob, nlist = _knob(dense_raw)
     rows = []
-    for ef in efs:
-        params = faiss.SearchParametersHNSW(efSearch=max(ef, k))
-        _, got = dense_raw.search(queries, k, params=params)
+    for value in values:
+        if knob == "nprobe":
+            value = min(value, nlist)
+            params = faiss.SearchParametersIVF(nprobe=value)
+        else:
+            value = max(value, search_k)
+            params = faiss.SearchParametersHNSW(efSearch=value)
+        _, got = dense_raw.search(queries, search_k, params=params)
+        got = np.ascontiguousarray(got[:, :k])
         strict = float(np.mean([len(set(g[g >= 0]) & set(t)) / k for g, t in zip(got, truth)]))
         sims = flat.similarities(queries, got)
         tolerant = float(np.mean(np.sum(sims >= threshold[:, None], axis=1) / k))
@@ -317,9 +339,9 @@ def _recall(dense_raw, flat, queries: np.ndarray, k: int, efs, single: int = 100
         times = []
         for q in queries[:single]:
             t0 = time.perf_counter()
-            dense_raw.search(q.reshape(1, -1), k, params=params)
+            dense_raw.search(q.reshape(1, -1), search_k, params=params)
             times.append(time.perf_counter() - t0)
-        rows.append({"efSearch": max(ef, k), f"recall@{k}": round(strict, 4),
+        rows.append({knob: value, "search_k": search_k, f"recall@{k}": round(strict, 4),
                      f"recall@{k}_tie_tolerant": round(tolerant, 4), "similarity_sum_ratio": round(ratio, 5),
                      **latency_summary(times)})
     return rows
@@ -434,7 +456,9 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
     comp = queries[:nq]
     lat: dict = {}
     log(f"size {size:,}: latencies ({len(comp)} queries)")
-    lat["faiss_flat_alone_k10"] = _time_each(lambda q: flat.search(q["vector"].reshape(1, -1), 10), comp)
+    # exact search costs ~0.4 s a query at 1M: 30 queries there keep the run under 20 minutes
+    flat_q = comp if size < 1_000_000 else comp[:30]
+    lat["faiss_flat_alone_k10"] = _time_each(lambda q: flat.search(q["vector"].reshape(1, -1), 10), flat_q)
 
     def bm25s_alone(q):
         retriever = loaded.lexical._folded if pick_variant(q["question"]) == "folded" else loaded.lexical._exact
@@ -455,38 +479,36 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
     out["latency"] = lat
 
     if size >= RECALL_MIN_SIZE:
-        log(f"size {size:,}: HNSW recall")
-        rec: dict = {"M": dense_mod.HNSW_M, "efConstruction": dense_mod.HNSW_EF_CONSTRUCTION,
-                     "efSearch_default": dense_mod.HNSW_EF_SEARCH}
-        if "HNSW" in loaded.dense.factory:
-            hnsw = loaded.dense
-            rec["index"] = "the project's index at this size"
+        knob = _knob(loaded.dense._index)
+        rec: dict = {"factory": loaded.dense.factory, "index": "the project's index at this size"}
+        if knob is None:
+            rec.update({"exact": True, "recall@10_default": 1.0, "recall@10_tie_tolerant_default": 1.0})
         else:
-            t0 = time.perf_counter()
-            hnsw = DenseIndex.build(pids, _flat_vectors(flat), pool.dim,
-                                    factory=f"IDMap2,HNSW{dense_mod.HNSW_M},Flat")
-            rec["build_seconds"] = round(time.perf_counter() - t0, 2)
-            rec["index"] = f"built for this measurement (the project uses {loaded.dense.factory} here)"
-        real_q = np.stack([q["vector"] for q in queries]).astype(np.float32)
-        # ids: flat uses row numbers, the IDMap uses pids
-        flat_ids = _IdFlat(flat, pids)
-        rec["real_questions"] = len(real_q)
-        rec["sweep_real_questions"] = _recall(hnsw._index, flat_ids, real_q, 10, EF_SWEEP)
-        rec["sweep_synthetic_queries"] = _recall(hnsw._index, flat_ids, fresh_queries, 10, EF_SWEEP, single=50)
-        rec["project_setting_recall@50"] = _recall(hnsw._index, flat_ids, real_q, DEPTH,
-                                                   [dense_mod.HNSW_EF_SEARCH], single=50)[0]
-        default = next(r for r in rec["sweep_real_questions"] if r["efSearch"] == dense_mod.HNSW_EF_SEARCH)
-        rec["recall@10_default"] = default["recall@10"]
-        rec["recall@10_tie_tolerant_default"] = default["recall@10_tie_tolerant"]
-        ok_tol = [r["efSearch"] for r in rec["sweep_real_questions"] if r["recall@10_tie_tolerant"] >= RECALL_TARGET]
-        rec["min_efSearch_for_target_real_tie_tolerant"] = min(ok_tol) if ok_tol else None
-        ok = [r["efSearch"] for r in rec["sweep_real_questions"] if r["recall@10"] >= RECALL_TARGET]
-        ok_syn = [r["efSearch"] for r in rec["sweep_synthetic_queries"] if r["recall@10"] >= RECALL_TARGET]
-        rec["min_efSearch_for_target_real"] = min(ok) if ok else None
-        rec["min_efSearch_for_target_synthetic"] = min(ok_syn) if ok_syn else None
-        out["hnsw_recall"] = rec
-        if hnsw is not loaded.dense:
-            del hnsw
+            name, nlist = knob
+            log(f"size {size:,}: recall of {loaded.dense.factory} ({name} sweep)")
+            sweep = NPROBE_SWEEP if name == "nprobe" else EF_SWEEP
+            default_value = (min(dense_mod.IVF_NPROBE, nlist) if name == "nprobe"
+                             else max(dense_mod.HNSW_EF_SEARCH, DEPTH))
+            sweep = tuple(sorted({min(v, nlist) if nlist else max(v, DEPTH) for v in sweep} | {default_value}))
+            rec.update({"knob": name, "nlist": nlist, "default": default_value})
+            real_q = np.stack([q["vector"] for q in queries]).astype(np.float32)
+            flat_ids = _IdFlat(flat, pids)  # flat uses row numbers, the IDMap uses pids
+            rec["real_questions"] = len(real_q)
+            # k=50 searches (what hybrid search asks), recall of their top 10 and of all 50
+            rec["sweep_real_questions"] = _recall(loaded.dense._index, flat_ids, real_q, 10, sweep, search_k=DEPTH)
+            rec["sweep_synthetic_queries"] = _recall(loaded.dense._index, flat_ids, fresh_queries, 10, sweep,
+                                                     single=50, search_k=DEPTH)
+            rec["project_setting_recall@50"] = _recall(loaded.dense._index, flat_ids, real_q, DEPTH,
+                                                       [default_value], single=50)[0]
+            default = next(r for r in rec["sweep_real_questions"] if r[name] == default_value)
+            rec["recall@10_default"] = default["recall@10"]
+            rec["recall@10_tie_tolerant_default"] = default["recall@10_tie_tolerant"]
+            for label, rows, key in (("real_tie_tolerant", rec["sweep_real_questions"], "recall@10_tie_tolerant"),
+                                     ("real", rec["sweep_real_questions"], "recall@10"),
+                                     ("synthetic", rec["sweep_synthetic_queries"], "recall@10")):
+                ok = [r[name] for r in rows if r[key] >= RECALL_TARGET]
+                rec[f"min_{name}_for_target_{label}"] = min(ok) if ok else None
+        out["ann_recall"] = rec
 
     out["rss_now_mb"] = _mb(rss_bytes())
     out["rss_growth_since_size_start_mb"] = _mb(rss_bytes() - rss0)
@@ -590,20 +612,23 @@ def markdown(report: dict) -> str:
                      m["disk_bytes_per_passage"], m["rss_after_load_delta_mb"], s["process_peak_rss_mb"]])
     lines.append(md_table(["size", "FAISS", "dense build s", "BM25 build s", "BM25 path", "dense B/passage",
                            "BM25 B/passage", "disk B/passage", "RSS after load +MB", "process peak MB"], rows))
-    recalls = [s for s in report["sizes"] if "hnsw_recall" in s]
-    if recalls:
-        lines += ["", "### HNSW recall@10 vs exact: real questions strict / tie-tolerant / synthetic queries strict "
-                  "(p50 ms per query)", ""]
-        efs = [r["efSearch"] for r in recalls[0]["hnsw_recall"]["sweep_real_questions"]]
-        rows = []
+    recalls = [s for s in report["sizes"] if "knob" in s.get("ann_recall", {})]
+    exact = [f"{s['size']:,}" for s in report["sizes"] if s.get("ann_recall", {}).get("exact")]
+    if recalls or exact:
+        lines += ["", "### Recall@10 vs exact of the project's structure (k=50 searches): real questions strict / "
+                  "tie-tolerant / synthetic queries strict (p50 ms per query)", ""]
+        if exact:
+            lines.append(f"Exact (flat) search at {', '.join(exact)}: recall 1.")
         for s in recalls:
-            rec = s["hnsw_recall"]
-            syn_by_ef = {r["efSearch"]: r for r in rec["sweep_synthetic_queries"]}
-            rows.append([f"{s['size']:,}"] + [
-                f"{r['recall@10']:.3f} / {r.get('recall@10_tie_tolerant', float('nan')):.3f} / "
-                f"{syn_by_ef[r['efSearch']]['recall@10']:.3f} ({r['p50_ms']:.2f})"
-                for r in rec["sweep_real_questions"]])
-        lines.append(md_table(["size"] + [f"ef {e}" for e in efs], rows))
+            rec = s["ann_recall"]
+            name = rec["knob"]
+            syn_by = {r[name]: r for r in rec["sweep_synthetic_queries"]}
+            rows = [[f"{r[name]}{' (default)' if r[name] == rec['default'] else ''}",
+                     f"{r['recall@10']:.3f}", f"{r['recall@10_tie_tolerant']:.3f}",
+                     f"{syn_by[r[name]]['recall@10']:.3f}", f"{r['p50_ms']:.2f}", f"{r['p95_ms']:.2f}"]
+                    for r in rec["sweep_real_questions"]]
+            lines += ["", f"{s['size']:,} passages, {rec['factory']}:", "",
+                      md_table([name, "real strict", "real tie-tolerant", "synthetic strict", "p50 ms", "p95 ms"], rows)]
     lines += ["", f"Total {report['seconds_total']:.0f}s; process peak RSS {report['process_peak_rss_mb']} MB."]
     return "\n".join(lines)
 
@@ -667,20 +692,19 @@ def run_bench(args) -> int:
             report["seconds_total"] = round(time.perf_counter() - started, 1)
             report["process_peak_rss_mb"] = _mb(peak_rss_bytes())
             write_json(out_dir / "bench.json", report)  # partial results survive an interrupted run
-    recs = [s for s in report["sizes"] if "hnsw_recall" in s]
+    recs = [s for s in report["sizes"] if "knob" in s.get("ann_recall", {})]
     if recs:
-        from index import dense as dense_mod
-
-        largest = recs[-1]["hnsw_recall"]
-        report["hnsw_verdict"] = {
-            "size": recs[-1]["size"], "target": RECALL_TARGET,
+        largest = recs[-1]["ann_recall"]
+        name = largest["knob"]
+        report["ann_verdict"] = {
+            "size": recs[-1]["size"], "factory": largest["factory"], "target": RECALL_TARGET,
+            f"{name}_now": largest["default"],
             "recall@10_with_current_constants": largest["recall@10_default"],
+            "recall@10_tie_tolerant_with_current_constants": largest["recall@10_tie_tolerant_default"],
             "met": largest["recall@10_default"] >= RECALL_TARGET,
-            "HNSW_EF_SEARCH_now": dense_mod.HNSW_EF_SEARCH,
-            "smallest_efSearch_meeting_target_real_questions": largest["min_efSearch_for_target_real"],
-            "recall@10_tie_tolerant_with_current_constants": largest.get("recall@10_tie_tolerant_default"),
-            "smallest_efSearch_meeting_target_tie_tolerant": largest.get("min_efSearch_for_target_real_tie_tolerant"),
-            "smallest_efSearch_meeting_target_synthetic_queries": largest["min_efSearch_for_target_synthetic"],
+            f"smallest_{name}_meeting_target_real_questions": largest[f"min_{name}_for_target_real"],
+            f"smallest_{name}_meeting_target_tie_tolerant": largest[f"min_{name}_for_target_real_tie_tolerant"],
+            f"smallest_{name}_meeting_target_synthetic_queries": largest[f"min_{name}_for_target_synthetic"],
         }
     report["seconds_total"] = round(time.perf_counter() - started, 1)
     report["process_peak_rss_mb"] = _mb(peak_rss_bytes())

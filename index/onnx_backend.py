@@ -123,14 +123,24 @@ def _quantize_int8(fp32: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     def write(path: Path) -> None:
-        quantize_dynamic(
-            str(fp32),
-            str(path),
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            # The fused Attention/BiasGelu outputs carry no inferred type; they are float.
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
+        import logging
+
+        # quantize_dynamic warns on the root logger that pre-processing is advised; the graph is already
+        # optimised (step 2), so the line is only noise on the user's stderr.
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)
+        try:
+            quantize_dynamic(
+                str(fp32),
+                str(path),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                # The fused Attention/BiasGelu outputs carry no inferred type; they are float.
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
+        finally:
+            root.setLevel(level)
 
     _atomic_save(write, target)
 
