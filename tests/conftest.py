@@ -20,6 +20,30 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """The model cache: $TRACUU_CACHE when set (CI sets it, so the conversion happens once per run)."""
+    env = os.environ.get("TRACUU_CACHE")
+    return Path(env) if env else tmp_path_factory.mktemp("tracuu-cache")
+
+
+@pytest.fixture(scope="session")
+def model_dir(cache_dir: Path) -> Path:
+    """The bundled model materialised as a sentence-transformers folder."""
+    from index.e5convert import materialise_bundled_model
+
+    return materialise_bundled_model(cache_dir)
+
+
+@pytest.fixture(scope="session")
+def st(model_dir: Path):
+    """The stock sentence-transformers fp32 path over the bundled model."""
+    from index.embed import SentenceTransformerEmbedder
+    from tracuu.settings import BUNDLED_MODEL
+
+    return SentenceTransformerEmbedder(model_dir, model_id=BUNDLED_MODEL, dim=384)
+
+
+@pytest.fixture(scope="session")
 def seed_index(tmp_path_factory):
     """A real index over the five bundled articles, built once per test session."""
     import index

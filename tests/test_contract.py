@@ -4,13 +4,14 @@ driven as an outside check would: through the `tracuu` command, reading only its
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from bench.evaluate import check_answer
 from conftest import CORPUS, EVAL
 
 
@@ -89,39 +90,16 @@ def test_ask_list_question_of_the_user(cli_index):
         assert f"[{c['n']}]" in out["answer"]
 
 
-def _passes(gold: dict, out: dict) -> list[str]:
-    """The checks of ../shared/eval/README.md; returns what failed."""
-    import re
-    import unicodedata
-
-    def norm(s: str) -> str:
-        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s).lower()).strip()
-
-    answer, cited, problems = norm(out["answer"]), {c["doc_id"] for c in out["citations"]}, []
-    if gold["kind"] == "none":
-        return [] if out["abstained"] else ["should have abstained"]
-    if out["abstained"]:
-        problems.append("abstained")
-    problems += [f"did not cite {d}" for d in gold.get("sources_all", []) if d not in cited]
-    if gold.get("sources_any") and not cited & set(gold["sources_any"]):
-        problems.append(f"cited none of {gold['sources_any']}")
-    problems += [f"cited {d}" for d in gold.get("not_sources", []) if d in cited]
-    problems += [f"missing {s!r}" for s in gold.get("answer_all", []) if norm(s) not in answer]
-    if gold.get("answer_any") and not any(norm(s) in answer for s in gold["answer_any"]):
-        problems.append(f"none of {gold['answer_any']}")
-    return problems
-
-
 def test_seed_questions_all_pass(cli_index):
     proc = tracuu("ask", "--questions", str(EVAL / "seed_qa.jsonl"), "--index", cli_index, "--json")
     outputs = [json.loads(line) for line in proc.stdout.splitlines()]
     golds = [json.loads(line) for line in (EVAL / "seed_qa.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [o["id"] for o in outputs] == [g["id"] for g in golds]
-    failures = {g["id"]: p for g, o in zip(golds, outputs) if (p := _passes(g, o))}
+    failures = {g["id"]: p for g, o in zip(golds, outputs) if (p := check_answer(g, o))}
     assert not failures, failures
     for out in outputs:  # every marker resolves to a citation, and every citation is used
         numbers = {c["n"] for c in out["citations"]}
-        assert numbers == {int(n) for n in __import__("re").findall(r"\[(\d+)\]", out["answer"])}
+        assert numbers == {int(n) for n in re.findall(r"\[(\d+)\]", out["answer"])}
 
 
 def test_ingest_reports_skipped_files_and_keeps_the_rest(cli_index, tmp_path):

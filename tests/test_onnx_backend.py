@@ -1,13 +1,12 @@
-"""The ONNX Runtime int8 passage backend against the sentence-transformers fp32 path, offline.
+"""The ONNX Runtime int8 passage backend (the ingest default) against the sentence-transformers fp32 path.
 
 The first run exports and quantises the model (about a minute on 2 cores) into the materialised folder under
-``$TRACUU_CACHE`` (or a temporary cache), so the module is marked slow; later runs reuse the files.
+``$TRACUU_CACHE`` (or a temporary cache); later runs reuse the files.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -18,41 +17,18 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-try:
-    import onnxruntime  # noqa: F401
-except ImportError:  # pragma: no cover - depends on the environment
-    pytest.skip("onnxruntime is not installed (pip install onnx onnxruntime)", allow_module_level=True)
-
-from index.e5convert import materialise_bundled_model  # noqa: E402
-from index.embed import BUNDLED_DIM, SentenceTransformerEmbedder, SplitEmbedder, load_embedder  # noqa: E402
-from index.onnx_backend import OnnxEmbedder, OnnxInt8Embedder, ensure_onnx_model, onnx_path  # noqa: E402
-from tracuu.settings import BUNDLED_MODEL, Settings  # noqa: E402
+from index.embed import BUNDLED_DIM, SplitEmbedder, load_embedder
+from index.onnx_backend import OnnxEmbedder, OnnxInt8Embedder, ensure_onnx_model, onnx_path
+from tracuu.settings import BUNDLED_MODEL, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    env = os.environ.get("TRACUU_CACHE")
-    return Path(env) if env else tmp_path_factory.mktemp("tracuu-cache")
-
-
-@pytest.fixture(scope="module")
-def model_dir(cache_dir: Path) -> Path:
-    return materialise_bundled_model(cache_dir)
 
 
 @pytest.fixture(scope="module")
 def onnx_int8(model_dir: Path) -> OnnxInt8Embedder:
     return OnnxInt8Embedder(model_dir)
-
-
-@pytest.fixture(scope="module")
-def st(model_dir: Path) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model_dir, model_id=BUNDLED_MODEL, dim=BUNDLED_DIM)
 
 
 @pytest.fixture(scope="module")
