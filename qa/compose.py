@@ -147,7 +147,9 @@ def _list_answer(index: "Index", question: str, analysis: "QuestionAnalysis", fi
     groups: dict[str, list[int]] = {}
     meta: dict[str, tuple[str | None, str]] = {}
     for doc_id in sorted(docs):
-        cands = index.candidates(question, within_docs=[doc_id], depth=5, query_vector=query_vector)
+        # Every passage of the article competes: the sentence that states the fact may rank low for a
+        # question that also names the city ("… ở Hà Nội …").
+        cands = index.candidates(question, within_docs=[doc_id], depth=200, query_vector=query_vector)
         hits = index.hits(cands)
         if not hits:
             continue
@@ -201,13 +203,15 @@ def _documents_answer(index: "Index", question: str, analysis: "QuestionAnalysis
     citations: list[Citation] = []
     items: dict[str, list[int]] = {}
     for doc_id in docs:
-        for passage_hit in index.hits(index.candidates(question, within_docs=[doc_id], depth=8,
+        # A misprinted number reads as its corrected document (000 prints 209-QĐ/TW for 290-QĐ/TW).
+        corrected = {f"{r.kind}:{r.corrected_from}": r for r in index.entities(doc_id).refs if r.corrected_from}
+        for passage_hit in index.hits(index.candidates(question, within_docs=[doc_id], depth=200,
                                                        query_vector=query_vector)):
             for start, end in sentence_spans(passage_hit.passage.text):
                 sentence = passage_hit.passage.text[start:end]
                 if terms and not any(t in search_text(sentence) for t in terms):
                     continue
-                refs = [r for r in find_refs(sentence) if r.issuer]
+                refs = [corrected.get(r.key, r) for r in find_refs(sentence) if r.issuer]
                 new = [r for r in refs if r.canonical not in items]
                 if not new:
                     continue

@@ -1,0 +1,47 @@
+"""Questions about the seed articles that the gold file does not contain (written after the answering
+code, to check it generalises): place constraints, misprints in document lists, no diacritics, English."""
+
+from __future__ import annotations
+
+import qa
+
+
+def _ask(idx, question: str):
+    answer = qa.answer(idx, question)
+    cited = {c.hit.doc_id[:3] for c in answer.citations}
+    return answer, cited
+
+
+def test_list_restricted_to_a_city(seed_index):
+    answer, cited = _ask(seed_index, "Những địa phương nào ở Hà Nội đã tổng kết Quyết định 290?")
+    assert cited == {"000", "004"}  # Cần Thơ reviewed it too, but is not in Hà Nội
+    assert "Tây Hồ" in answer.text and "Cần Thơ" not in answer.text
+    assert "209-QĐ/TW" in answer.text and "290-QĐ/TW" in answer.text  # misprint quoted, and resolved
+
+
+def test_document_list_reads_a_misprint_as_its_document(seed_index):
+    answer, cited = _ask(seed_index, "Những văn bản nào được Quận ủy Tây Hồ tổng kết?")
+    labels = {item.label for item in answer.items}
+    assert labels == {"290-QĐ/TW", "66-KL/TW", "43-CT/TW"} and cited == {"000"}
+
+
+def test_document_list_in_english(seed_index):
+    answer, cited = _ask(seed_index, "Which documents did Thanh Xuan district review?")
+    assert {item.label for item in answer.items} == {"25-NQ/TW", "218-QĐ/TW"} and cited == {"001"}
+
+
+def test_count_without_diacritics(seed_index):
+    answer, cited = _ask(seed_index, "quan tay ho co bao nhieu to dan van khu dan cu")
+    assert "91" in answer.text and cited == {"000"}
+
+
+def test_date_and_count_facts(seed_index):
+    answer, cited = _ask(seed_index, "Cần Thơ tổ chức hội nghị tổng kết Quyết định 290 vào ngày nào?")
+    assert "15/7/2020" in answer.text and cited == {"003"}
+    answer, cited = _ask(seed_index, "Hà Nội có bao nhiêu mô hình Dân vận khéo được đăng ký?")
+    assert "39.427" in answer.text and cited == {"004"}
+
+
+def test_out_of_corpus_question_abstains(seed_index):
+    answer, _ = _ask(seed_index, "Giải bóng đá ngoại hạng Anh năm 2021 ai vô địch?")
+    assert answer.abstained and not answer.citations
