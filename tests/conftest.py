@@ -72,3 +72,16 @@ def copy_index(src: Path, dst: Path) -> None:
     finally:
         target.close()
         source.close()
+
+
+def to_cp1258(text: str) -> bytes:
+    """Vietnamese text as Windows-1258 writes it: base letters precomposed (â, ơ, đ), the five tones as
+    combining marks."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        d = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in d if c in "\u0300\u0301\u0309\u0303\u0323")
+        out.append(unicodedata.normalize("NFC", "".join(c for c in d if c not in tones)) + tones)
+    return "".join(out).encode("cp1258")

@@ -31,7 +31,7 @@ import qa
 from index.sources import iter_sources, read_sources
 from tracuu.settings import Settings
 
-from conftest import CORPUS
+from conftest import CORPUS, to_cp1258
 from fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,16 +58,6 @@ class CheapEmbedder(FakeEmbedder):
 
 
 # --- encodings -----------------------------------------------------------------------------------------------
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258: base letters precomposed (â ơ đ), the five tones as combining marks."""
-    out = []
-    for ch in text:
-        d = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in d if c in "\u0300\u0301\u0309\u0303\u0323")
-        out.append(unicodedata.normalize("NFC", "".join(c for c in d if c not in tones)) + tones)
-    return "".join(out).encode("cp1258")
 
 
 _TONES = ["\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]

@@ -5,24 +5,15 @@ from __future__ import annotations
 import json
 import os
 import types
-import unicodedata
 from pathlib import Path
 
 from index.sources import SkippedInput, iter_sources, read_sources
 
+from conftest import to_cp1258
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOOD = "Quận ủy Tây Hồ tổ chức hội nghị tổng kết công tác dân vận năm 2020.\n"
-
-
-def _to_cp1258(text: str) -> bytes:
-    # Windows-1258 has the base letters (â, ơ, đ...) precomposed but writes the five tones as combining marks.
-    out = []
-    for ch in text:
-        d = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in d if c in "\u0300\u0301\u0309\u0303\u0323")
-        out.append(unicodedata.normalize("NFC", "".join(c for c in d if c not in tones)) + tones)
-    return "".join(out).encode("cp1258")
 
 
 def _reasons(skipped: list[SkippedInput]) -> dict[str, str]:
@@ -42,7 +33,7 @@ def test_hostile_files_are_skipped_one_reason_each(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.txt").write_bytes(b"  \n\n ")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")
-    (tmp_path / "legacy.txt").write_bytes(_to_cp1258(GOOD))
+    (tmp_path / "legacy.txt").write_bytes(to_cp1258(GOOD))
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1"))
     (tmp_path / "huge.txt").write_bytes(b"a" * 5000)
     (tmp_path / "photo.png").write_bytes(b"\x89PNG")  # other extensions inside a folder: ignored silently
