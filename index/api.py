@@ -169,7 +169,7 @@ class Index:
     def _writer_conn(self):
         conn = store.connect(self.db_path)
         embedder = self.embedder
-        store.init_schema(conn, model_id=embedder.model_id, dim=embedder.dim, factory="IDMap2,Flat")
+        store.init_schema(conn, model_id=embedder.model_id, dim=embedder.dim)
         self._check_model(store.get_meta(conn))
         return conn
 
@@ -245,13 +245,13 @@ class Index:
             apply(conn)
             meta = store.get_meta(conn)
             next_generation = int(meta["generation"]) + 1
-            gen.build_generation(conn, self.root, next_generation, meta["model_id"], int(meta["dim"]))
+            info = gen.build_generation(conn, self.root, next_generation, meta["model_id"], int(meta["dim"]))
             store.set_meta(conn, "generation", str(next_generation))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        gen.write_manifest(self.root, conn, __version__)
+        gen.write_manifest(self.root, conn, __version__, faiss_factory=info.factory)
         gen.collect_garbage(self.root, keep={next_generation, next_generation - 1})
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:

@@ -142,7 +142,8 @@ def collect_garbage(root: Path, keep: set[int]) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_manifest(root: Path, conn: sqlite3.Connection, package_version: str) -> dict:
+def write_manifest(root: Path, conn: sqlite3.Connection, package_version: str, *, faiss_factory: str) -> dict:
+    """``faiss_factory`` is the structure the committed generation was built with (GenerationInfo)."""
     meta = store.get_meta(conn)
     articles, passages = store.counts(conn)
     previous = read_manifest(root) or {}
@@ -152,7 +153,7 @@ def write_manifest(root: Path, conn: sqlite3.Connection, package_version: str) -
         "package_version": package_version,
         "model_id": meta["model_id"],
         "dimension": int(meta["dim"]),
-        "faiss_factory": choose_factory(passages),
+        "faiss_factory": faiss_factory,
         "generation": int(meta["generation"]),
         "counts": {"articles": articles, "passages": passages},
         "created_at": previous.get("created_at") or _now(),

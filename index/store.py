@@ -78,13 +78,12 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def init_schema(conn: sqlite3.Connection, *, model_id: str, dim: int, factory: str) -> None:
+def init_schema(conn: sqlite3.Connection, *, model_id: str, dim: int) -> None:
     conn.executescript(_SCHEMA)
     defaults = {
         "schema_version": str(SCHEMA_VERSION),
         "model_id": model_id,
         "dim": str(dim),
-        "faiss_factory": factory,
         "generation": "0",
     }
     for key, value in defaults.items():

@@ -114,8 +114,10 @@ def _prefer_constrained(index: "Index", hits: list[Hit], analysis: "QuestionAnal
     ref_keys = {r.key for r in analysis.refs}
     place_keys = {_place_key(p.name) for p in analysis.localities}
 
+    entities_of = {doc_id: index.entities(doc_id) for doc_id in {h.doc_id for h in hits}}
+
     def matches(hit: Hit) -> int:
-        entities = index.entities(hit.doc_id)
+        entities = entities_of[hit.doc_id]
         score = 0
         if ref_keys and ref_keys & {r.key for r in entities.refs}:
             score += 1
