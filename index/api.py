@@ -360,11 +360,18 @@ class Index:
         return store.docs_of_pids(conn, self.allowed_pids(filters)) if conn else set()
 
     def encode_sentences(self, texts: Sequence[str]):
-        """Passage-side vectors for a few short texts at query time: the query-side engine is the fastest
-        for small batches, and both sides share one vector space."""
-        embedder = self.embedder
-        fast = getattr(embedder, "queries", embedder)
-        return fast.encode_passages(list(texts))
+        """Passage-side vectors for the sentences of a few passages at query time, one text per call.
+
+        int8 dynamic quantisation scales a batch as a whole, so a sentence embedded among others gets a
+        vector that depends on them (cosine 0.996 to its own) and answers would change with the passages
+        around it; one at a time the vector is the sentence's own, and with no padding it is faster too
+        (12 sentences: 0.16 s against 0.23 s batched, 0.55 s through the query engine)."""
+        import numpy as np
+
+        encode = self.embedder.encode_passages
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.concatenate([encode([text]) for text in texts])
 
     def docs_with(self, facet: str, values: Sequence[str]) -> set[str]:
         conn = self._conn()

@@ -28,6 +28,7 @@ class QuestionAnalysis:
     refs: tuple[DocRef, ...] = ()
     localities: tuple[Locality, ...] = ()
     asked_level: LocalityLevel | None = None
+    asks_for_places: bool = False  # "những địa phương nào", "which districts": the answer enumerates places
     years: tuple[int, ...] = ()
     months: tuple[tuple[int, int], ...] = ()  # (year, month)
     action_terms: tuple[str, ...] = ()  # canonical Vietnamese: "tổng kết", "thực hiện"
@@ -159,8 +160,8 @@ def analyze(question: str) -> QuestionAnalysis:
 
     named = sorted((r.start, r.end) for r in refs) + sorted((loc.start, loc.end) for loc in locs)
     language = _language(rest, _blank_spans(q, named))
-    answer_type = _answer_type(rest, q, accented)
-    asked_level = _asked_level(rest, q, off, accented)
+    answer_type = _answer_type(rest, q, off, accented)
+    asks_for_places, asked_level = _asked_level(rest, q, off, accented)
     if answer_type == "description" and asked_level is not None and re.search(r"\bnao\b|\bwhich\b", rest):
         answer_type = "list"
 
@@ -185,6 +186,7 @@ def analyze(question: str) -> QuestionAnalysis:
         refs=refs,
         localities=locs,
         asked_level=asked_level,
+        asks_for_places=asks_for_places,
         years=years,
         months=tuple(months),
         action_terms=actions,
@@ -220,10 +222,24 @@ def _language(rest: str, original: str = "") -> Language:
 _MAY_RE = re.compile(r"\bmay\s+(?:nguoi|lan|xa|phuong|quan|huyen|tinh|to|cuoc|mo hinh|nam|ngay|thang|van ban|hoi nghi)\b")
 
 
-def _answer_type(rest: str, q: str, accented: bool) -> AnswerType:
+# Accented forms of the Vietnamese date phrases: folded "khi nao" is also "khí nào" (which gas).
+_DATE_PHRASES_VI = frozenset(
+    {"khi nào", "ngày nào", "ngày mấy", "bao giờ", "lúc nào", "thời gian nào", "năm nào", "tháng nào"}
+)
+
+
+def _asks_date(rest: str, q: str, off: list[int], accented: bool) -> bool:
+    for m in _DATE_RE.finditer(rest):
+        printed = q[off[m.start()] : off[m.end()]].lower()
+        if not accented or not has_diacritics(printed) or printed in _DATE_PHRASES_VI:
+            return True
+    return False
+
+
+def _answer_type(rest: str, q: str, off: list[int], accented: bool) -> AnswerType:
     if _COUNT_RE.search(rest) or (re.search(r"(?<!\w)mấy(?!\w)", q.lower()) if accented else _MAY_RE.search(rest)):
         return "count"
-    if _DATE_RE.search(rest):
+    if _asks_date(rest, q, off, accented):
         return "date"
     if _PERSON_RE.search(rest) or (re.search(r"(?<!\w)ai(?!\w)", q.lower()) if accented else re.search(r"\bai\b", rest)):
         return "person"
@@ -232,7 +248,8 @@ def _answer_type(rest: str, q: str, accented: bool) -> AnswerType:
     return "description"
 
 
-def _asked_level(rest: str, q: str, off: list[int], accented: bool) -> LocalityLevel | None:
+def _asked_level(rest: str, q: str, off: list[int], accented: bool) -> tuple[bool, LocalityLevel | None]:
+    """Whether the question asks for places, and at which level ("địa phương nào": places, any level)."""
     for m in _ASKED_LEVEL_RE.finditer(rest):
         group = "a" if m.group("a") else "b"
         word = re.sub(r"\s+", " ", m.group(group))
@@ -240,8 +257,8 @@ def _asked_level(rest: str, q: str, off: list[int], accented: bool) -> LocalityL
             printed = q[off[m.start(group)] : off[m.end(group)]].lower()
             if printed != _ACCENTED_LEVEL[word]:
                 continue
-        return _LEVEL_OF[word]
-    return None
+        return True, _LEVEL_OF[word]
+    return False, None
 
 
 def _keywords(q: str, folded: str, off: list[int], language: Language, accented: bool) -> tuple[str, ...]:

@@ -75,9 +75,18 @@ def answer(index: "Index", question: str, *, filters: SearchFilters = SearchFilt
     if not asked or not any(ch.isalnum() for ch in asked):
         result = _abstain(asked, analysis.language, ())
     else:
-        listed = _list_answer(index, asked, analysis, filters) if analysis.answer_type == "list" else None
+        listed = _list_answer(index, asked, analysis, filters) if _enumerates(asked, analysis) else None
         result = listed or _fact_answer(index, asked, analysis, filters)
     return replace(result, question=question) if asked != question else result
+
+
+def _enumerates(question: str, analysis: "QuestionAnalysis") -> bool:
+    """A list across articles needs something to enumerate: the articles of a document, places, or
+    documents. "Những gì đã được sản xuất tại công ty của Tesla?" asks about one topic; its answer is one
+    sentence (often itself a list), not one item per article that happens to match."""
+    if analysis.answer_type != "list":
+        return False
+    return bool(analysis.refs or analysis.localities or analysis.asks_for_places or _asks_for_documents(question))
 
 
 def _fact_answer(index: "Index", question: str, analysis: "QuestionAnalysis", filters: SearchFilters) -> Answer:
@@ -96,10 +105,9 @@ def _fact_answer(index: "Index", question: str, analysis: "QuestionAnalysis", fi
     if (best_cov < MIN_COVERAGE and best_dense < MIN_DENSE) or unknown >= MAX_UNKNOWN:
         return _abstain(question, lang, hits[:RELATED_SHOWN])
     ranked = rank_sentences(question, analysis.answer_type, hits, query_vector, index.encode_sentences, lexical)
-    typed = [s for s in ranked if s.typed]
-    if not typed:
+    if not ranked:  # no sentence holds an answer of the expected type
         return _abstain(question, lang, hits[:RELATED_SHOWN])
-    best = typed[0]
+    best = ranked[0]
     hit = hits[best.hit_index]
     citation = Citation(1, hit, best.start, best.end)
     text = _according(lang, hit, citation)
@@ -140,6 +148,10 @@ def _list_answer(index: "Index", question: str, analysis: "QuestionAnalysis", fi
     if filters:
         docs &= index.docs_matching(filters)
     docs = {d for d in docs if _satisfies(index, d, analysis)}
+    if analysis.asks_for_places and not analysis.refs:
+        # Without a document to pin the articles down, only those that name a place can answer "which
+        # districts …"; the rest merely share words with the question.
+        docs = {d for d in docs if index.entities(d).primary_locality is not None}
     if not docs:
         return None
     query_vector = index.query_vector(question)

@@ -1,9 +1,13 @@
 """Choosing the sentence to quote: the one that best answers the question *and* holds an answer of the
 expected type (a number for "bao nhiêu", a date for "ngày nào", a name for "ai").
 
-Features per candidate sentence: e5 cosine to the question, IDF-weighted coverage of the question's
-words, whether it holds a value of the expected type that the question does not already contain, and the
-rank of its passage. Weights were fitted on xquad_vi_dev only (see README).
+Features per candidate sentence: e5 cosine to the question of the sentence alone, of the sentence with the
+one before it, and of the sentence under its article's title; IDF-weighted coverage of the question's
+words and word pairs (a sentence that opens with "Nó", "Họ", "Tuy nhiên", "Ví dụ" … also inherits what its
+previous sentence covers: the answer often sits right after the sentence that restates the question);
+whether it holds a value of the expected type that the question does not already contain; and the rank of
+its passage. Weights were fitted on xquad_vi_dev only (`python -m bench.tune_evidence`, with 5-fold
+cross-validation; README has the figures).
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ W_TYPE = 0.25
 W_RANK = 0.08
 W_SLOT = 0.5  # "bao nhiêu hội viên" answered by "5.573 hội viên": the number sits next to the counted noun
 W_PHRASE = 0.5  # syllable pairs of the question found in the sentence
+W_CONTINUES = 1.0  # coverage a continuing sentence inherits from the one before it
+W_WINDOW = 3.0  # e5 cosine of this sentence with the one before: resolves "Nó", "Họ", "Công ty" …
+W_TITLED = 1.0  # e5 cosine of this sentence with its article's title: the subject, often left implicit
 SENTENCES_FROM_TOP = 3  # passages whose sentences compete
-DENSE_RESCORED = 4  # sentences re-scored with e5 after the cheap pass
 
 _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?:\s?%)?")
 _DATE = re.compile(
@@ -43,6 +49,14 @@ _NUMBER_WORDS = re.compile(
 )
 _CODE_OR_DATE = re.compile(r"\d+(?:/\d+)+|\d+-[^\W\d]+(?:/[^\W\d]+)?|\bnăm\s+\d{4}\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![\w.])[^\W\d_a-zà-ỹđ][\w]+")
+# Openings that make a sentence lean on the one before it: pronouns, demonstratives, connectives.
+_CONTINUES = re.compile(
+    r"^\W*(?:nó|họ|ông|bà|anh ấy|cô ấy|chúng|hắn|điều này|điều đó|việc này|việc đó|đây|đó|cũng|ví dụ|"
+    r"chẳng hạn|do đó|vì vậy|vì thế|tuy nhiên|sau đó|ngoài ra|bên cạnh đó|trong đó|thay vào đó|thay vì|"
+    r"khi đó|lúc đó|từ đó|tương tự|hơn nữa|mặt khác|cuối cùng|đồng thời|kết quả là|nhờ đó|it|they|he|she|"
+    r"this|these|however|for example|then)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -51,9 +65,8 @@ class ScoredSentence:
     start: int  # span inside hit.passage.text
     end: int
     score: float
-    dense: float
+    dense: float  # e5 cosine of the sentence alone
     coverage: float
-    typed: bool
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -92,7 +105,9 @@ def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
         asked_words = {w.lower() for w in _NUMBER_WORDS.findall(question)}
         return any(w.lower() not in asked_words for w in _NUMBER_WORDS.findall(plain))
     if answer_type == "date":
-        return bool(_DATE.search(sentence))
+        # "vào năm nào trước năm 2000?": the year the question gives is no answer to it.
+        asked = {m.group().lower() for m in _DATE.finditer(question)}
+        return any(m.group().lower() not in asked for m in _DATE.finditer(sentence))
     if answer_type == "person":
         # A capitalised word the question does not already contain: a name the sentence adds.
         asked = {w.lower() for w in _CAPITALISED.findall(question)}
@@ -132,6 +147,14 @@ def coverage(text: str, weights: dict[str, float], *, folded: bool) -> float:
     return sum(w for t, w in weights.items() if t in present) / total
 
 
+def continues_previous(sentence: str) -> bool:
+    return _CONTINUES.match(sentence) is not None
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
 def rank_sentences(
     question: str,
     answer_type: str,
@@ -140,32 +163,47 @@ def rank_sentences(
     encode_sentences,
     lexical,
     *,
-    top_passages: int = SENTENCES_FROM_TOP,
+    top_passages: int | None = None,
 ) -> list[ScoredSentence]:
-    """Score the sentences of the top passages, best first, in two stages: cheap word features for all,
-    then e5 cosine for the few best (embedding every sentence cost ~2 s a question under load; the tuning
-    set showed the same choice with the top 3 re-scored as with all)."""
+    """Score the sentences of the top passages that hold an answer of the expected type, best first (an
+    empty list: none does).
+
+    Every sentence of those passages and their titles are embedded in one batch (~25 short texts); a
+    sentence's context vectors are sums of unit vectors (sentence + previous sentence, sentence + title)
+    rather than embeddings of the joined text: on the tuning set the sums choose as well, at a third of
+    the tokens, so no cheap pre-filter has to guess which sentences deserve the model."""
     weights = idf_weights(question, lexical)
     pair_weights = idf_weights(question, lexical, phrases=True)
     folded = pick_variant(question) == "folded"
     noun = counted_noun(question) if answer_type == "count" else None
-    cheap: list[tuple[float, int, int, int, float, bool]] = []
-    for i, hit in enumerate(hits[:top_passages]):
-        for s, e in sentence_spans(hit.passage.text):
-            text = hit.passage.text[s:e]
-            cov = coverage(text, weights, folded=folded)
-            typed = holds_expected(text, answer_type, question)
-            score = (W_LEXICAL * cov + W_PHRASE * coverage(text, pair_weights, folded=folded)
-                     + (W_TYPE if typed else 0.0) + (W_SLOT if fills_slot(text, noun) else 0.0) - W_RANK * i)
-            cheap.append((score, i, s, e, cov, typed))
-    if not cheap:
+    top = SENTENCES_FROM_TOP if top_passages is None else top_passages
+    passages = [(i, hit, sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top])]
+    texts = [hit.title.replace("_", " ") for _, hit, _ in passages]  # file-name titles read as words
+    texts += [hit.passage.text[s:e] for _, hit, spans in passages for s, e in spans]
+    if not any(spans for _, _, spans in passages):
         return []
-    cheap.sort(key=lambda x: -x[0])
-    # Keep the best typed and untyped sentences so callers can still tell "no sentence of the right type".
-    head = [c for c in cheap if c[5]][:DENSE_RESCORED] + [c for c in cheap if not c[5]][:DENSE_RESCORED]
-    vectors = encode_sentences([hits[i].passage.text[s:e] for _, i, s, e, _, _ in head])
-    dense = vectors @ np.asarray(query_vector, dtype=np.float32)
-    scored = [ScoredSentence(i, s, e, score + W_DENSE * float(cos), float(cos), cov, typed)
-              for (score, i, s, e, cov, typed), cos in zip(head, dense)]
+    vectors = np.asarray(encode_sentences(texts), dtype=np.float32)
+    query = np.asarray(query_vector, dtype=np.float32)
+    titles, sentence_vectors = vectors[: len(passages)], iter(vectors[len(passages) :])
+    scored: list[ScoredSentence] = []
+    for i, hit, spans in passages:
+        previous_vector = None
+        previous_cover = (0.0, 0.0)
+        for s, e in spans:
+            text = hit.passage.text[s:e]
+            vector = next(sentence_vectors)
+            cover = (coverage(text, weights, folded=folded), coverage(text, pair_weights, folded=folded))
+            inherited = 0.0
+            if previous_vector is not None and continues_previous(text):
+                inherited = 0.5 * (max(0.0, previous_cover[0] - cover[0]) + max(0.0, previous_cover[1] - cover[1]))
+            window = _unit(vector + previous_vector) if previous_vector is not None else vector
+            if holds_expected(text, answer_type, question):
+                alone = float(vector @ query)
+                score = (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited + W_TYPE
+                         + (W_SLOT if fills_slot(text, noun) else 0.0) - W_RANK * i
+                         + W_DENSE * alone + W_WINDOW * float(window @ query)
+                         + W_TITLED * float(_unit(vector + titles[i]) @ query))
+                scored.append(ScoredSentence(i, s, e, score, alone, cover[0]))
+            previous_vector, previous_cover = vector, cover
     scored.sort(key=lambda x: -x.score)
     return scored

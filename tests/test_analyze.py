@@ -93,11 +93,21 @@ def test_keywords_keep_tone_marks_and_drop_question_words() -> None:
         ("Quyết định 290 nói về điều gì?", "description", None),
         ("Công tác dân vận quan trọng thế nào", "description", None),  # "quan" (important) is no level
         ("Ông ấy xa quê bao lâu", "description", None),
+        ("Loại khí nào đã làm lửa bùng phát trong cabin?", "description", None),  # "khí nào" is no "khi nào"
+        ("loai khi nao lam lua bung phat", "date", None),  # unaccented: the date reading is the likelier
+        ("Những gì đã được sản xuất tại công ty của Tesla?", "list", None),
     ],
 )
 def test_answer_type_and_level(question: str, answer_type: str, level: str | None) -> None:
     a = analyze(question)
     assert (a.answer_type, a.asked_level) == (answer_type, level)
+
+
+def test_asks_for_places_at_any_level() -> None:
+    assert analyze("Những địa phương nào tổng kết?").asks_for_places
+    assert analyze("which districts reviewed Quyết định 290?").asks_for_places
+    assert not analyze("Những gì đã được sản xuất tại công ty của Tesla?").asks_for_places
+    assert not analyze("Quận Tây Hồ có bao nhiêu hội viên?").asks_for_places  # a named place, not a question
 
 
 def test_years_and_months() -> None:

@@ -1,0 +1,77 @@
+"""Sentence choice (qa/evidence.py): expected-type checks, continuing sentences, context vectors; and
+which questions get a list across articles (qa/compose.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import qa
+from index.records import Hit, Passage
+from qa import evidence
+
+
+@pytest.mark.parametrize(
+    "sentence, continues",
+    [
+        ("Nó được tái lập vào tháng 4 năm 1991.", True),
+        ("Họ cũng đã giành được chức vô địch quốc gia vào năm 1946.", True),
+        ("Tuy nhiên, vai trò của Mặt trận chưa rõ.", True),
+        ("Ví dụ, phường Thanh Khê Tây đã tổ chức 12 buổi đối thoại.", True),
+        ("“Đó là kết quả của cả hệ thống chính trị”, ông nói.", True),  # a quote mark before the opening word
+        ("Quận Tây Hồ đã thành lập 91 Tổ dân vận.", False),
+        ("Đóng góp của nhân dân đạt 5 tỷ đồng.", False),  # "Đó" must be a whole word
+        ("Hoạt động dân vận được đẩy mạnh.", False),
+    ],
+)
+def test_continuing_sentences(sentence: str, continues: bool) -> None:
+    assert evidence.continues_previous(sentence) is continues
+
+
+def test_a_date_the_question_gives_is_no_answer() -> None:
+    question = "Hội nghị tổng kết công tác dân vận năm 2021 diễn ra khi nào?"
+    assert not evidence.holds_expected("Hội nghị tổng kết công tác dân vận năm 2021 thành công tốt đẹp.",
+                                       "date", question)
+    assert evidence.holds_expected("Hội nghị diễn ra ngày 13/01/2022 tại hội trường phường.", "date", question)
+
+
+def _passage(doc: str, sentences: list[str]) -> Hit:
+    text = " ".join(sentences)
+    return Hit(Passage(f"{doc}#0", doc, 0, 0, len(text), text), title=doc, score=1.0)
+
+
+def test_a_sentence_after_one_that_restates_the_question_gains_from_it() -> None:
+    # Hand-made vectors: the question points along e0; "restates" matches it; the two answer candidates
+    # match it equally little on their own. Only the one that follows "restates" should win.
+    e = np.eye(8, dtype=np.float32)
+    vectors = {
+        "Tổ dân vận khu dân cư được thành lập ở mọi phường.": 0.8 * e[0] + 0.6 * e[1],
+        "Nó họp mỗi tháng một lần.": 0.3 * e[0] + 0.95 * e[2],
+        "Phong trào thi đua được phát động.": 0.3 * e[0] + 0.95 * e[3],
+        "Kết quả được báo cáo lên quận.": 0.1 * e[0] + 0.99 * e[4],
+    }
+
+    def encode(texts):
+        return np.stack([vectors.get(t, e[7]) / np.linalg.norm(vectors.get(t, e[7])) for t in texts])
+
+    restated, follows, unrelated, other = list(vectors)
+    hits = [_passage("a", [other, unrelated]), _passage("b", [restated, follows])]
+    ranked = evidence.rank_sentences("Tổ dân vận khu dân cư làm gì?", "description", hits, e[0], encode, None)
+    quotes = [hits[s.hit_index].passage.text[s.start : s.end] for s in ranked]
+    assert quotes.index(follows) < quotes.index(unrelated)
+
+
+def test_no_sentence_of_the_expected_type_means_no_candidates() -> None:
+    hits = [_passage("a", ["Hoạt động dân vận được đẩy mạnh."])]
+    ranked = evidence.rank_sentences("Có bao nhiêu tổ?", "count", hits, np.ones(4, dtype=np.float32) / 2,
+                                     lambda texts: np.ones((len(texts), 4), dtype=np.float32) / 2, None)
+    assert ranked == []
+
+
+def test_a_which_question_about_one_topic_is_answered_by_one_sentence(seed_index) -> None:
+    # "Những … nào" with no document, place or document kind to enumerate: a fact, not a list of every
+    # article that shares a word with it.
+    answer = qa.answer(seed_index, "Những hoạt động nào được Hội Chữ thập đỏ tổ chức?")
+    assert answer.kind == "fact" and len(answer.citations) == 1
+    places = qa.answer(seed_index, "Những địa phương nào đã tổng kết Quyết định 290?")
+    assert places.kind == "list" and len(places.items) == 3
