@@ -198,6 +198,13 @@ class Index:
                 except CleanError as exc:
                     skipped.append(SkippedInput(source.origin, str(exc)))
                     continue
+                limit = self.settings.max_article_chars
+                if len(article.text) > limit:
+                    skipped.append(SkippedInput(source.origin, (
+                        f"the article is {len(article.text):,} characters after cleaning, over the limit of "
+                        f"{limit:,} (Settings.max_article_chars): split it into articles (one per JSONL line) "
+                        "or raise the limit")))
+                    continue
                 if known.get(article.doc_id) == article.content_hash:
                     unchanged.append(article.doc_id)
                     continue

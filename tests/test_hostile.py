@@ -266,6 +266,21 @@ def test_windows_1258_vni_and_unknown_8bit_through_read_sources(tmp_path):
     assert "VNI" in reasons["vni.txt"]
 
 
+def test_an_article_over_the_size_limit_is_refused_and_nothing_stored_is_lost(tmp_path):
+    idx = index.open(settings=Settings.load(tmp_path / "idx", max_article_chars=20_000), embedder=FakeEmbedder())
+    idx.ingest([CORPUS])
+    before = {s.article.doc_id for s in idx.articles()}
+    big = tmp_path / "dai.txt"
+    big.write_text("Bài dài\n\n" + "Câu về công tác dân vận ở khu dân cư. " * 1000, encoding="utf-8")
+    small = tmp_path / "ngan.txt"
+    small.write_text("Bài ngắn\n\nHội nghị đối thoại với nhân dân phường Quokkaflux.", encoding="utf-8")
+    report = idx.ingest([big, small])
+    assert [s.origin for s in report.skipped] == [str(big)]
+    assert "limit" in report.skipped[0].reason and "max_article_chars" in report.skipped[0].reason
+    assert len(report.added) == 1 and {s.article.doc_id for s in idx.articles()} >= before
+    assert "Quokkaflux" in idx.search("Quokkaflux", 1)[0].passage.text
+
+
 def test_five_megabyte_article_is_ingested_and_searchable(tmp_path):
     _big_article(tmp_path, 5)
 

@@ -48,7 +48,9 @@ class Settings:
     rrf_k: int = 60
     candidates: int = 50  # per retriever, before fusion
     max_upload_bytes: int = 5 * 1024 * 1024
-    max_article_chars: int = 2_000_000
+    # One article past this (after cleaning) is refused with a reason: a news article is ~10k characters,
+    # a 10M-character one is a dump that should be split (one article per JSONL line).
+    max_article_chars: int = 10_000_000
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, **overrides) -> "Settings":
