@@ -222,23 +222,37 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     V = LABELS["vi"]
 
-    def ask_html(question, docs, localities, years, lang):
+    # What the answer and search panels show is kept per session as a language-free view, so that switching
+    # the interface language re-renders it instead of leaving the old language on screen.
+    def render_view(view, lang) -> str:
         lang = _lang(lang)
-        if not (question or "").strip():
+        kind, payload = view
+        if kind == "answer":
+            return render_answer(index, payload, lang)
+        if kind == "hits":
+            query, found = payload
+            return render_hits(index, found, query, lang)
+        if kind == "empty":
             return f'<div class="tr-out"><p>{esc(LABELS[lang]["empty_q"])}</p></div>'
-        try:
-            answer = qa.answer(index, question, filters=_filters(docs, localities, years))
-        except FilterError as exc:
-            return f'<div class="tr-out"><p class="bad">{esc(LABELS[lang]["filter_error"].format(msg=exc))}</p></div>'
-        return render_answer(index, answer, lang)
+        return f'<div class="tr-out"><p class="bad">{esc(LABELS[lang]["filter_error"].format(msg=payload))}</p></div>'
+
+    def ask_html(question, docs, localities, years, lang):
+        if not (question or "").strip():
+            view = ("empty", None)
+        else:
+            try:
+                view = ("answer", qa.answer(index, question, filters=_filters(docs, localities, years)))
+            except FilterError as exc:
+                view = ("filter_error", str(exc))
+        return render_view(view, lang), view
 
     def search_html(query, k, docs, localities, years, lang):
-        lang = _lang(lang)
         try:
-            hits = index.search(query or "", int(k or 10), filters=_filters(docs, localities, years))
+            view = ("hits", (query or "", index.search(query or "", int(k or 10),
+                                                        filters=_filters(docs, localities, years))))
         except FilterError as exc:
-            return f'<div class="tr-out"><p class="bad">{esc(LABELS[lang]["filter_error"].format(msg=exc))}</p></div>'
-        return render_hits(index, hits, query or "", lang)
+            view = ("filter_error", str(exc))
+        return render_view(view, lang), view
 
     def api_ask(question: str, docs: list[str] | None = None, localities: list[str] | None = None,
                 years: list[int] | None = None) -> dict:
@@ -329,11 +343,12 @@ def build_app(index: "Index") -> "gr.Blocks":
                 viewer = gr.HTML(js_on_load=None, elem_id="viewer")
 
         filter_inputs = [docs, places, years]
+        answer_view, hits_view = gr.State(None), gr.State(None)
         for trigger in (ask_btn.click, question.submit):
-            trigger(ask_html, [question, *filter_inputs, lang], answer, api_visibility="private",
+            trigger(ask_html, [question, *filter_inputs, lang], [answer, answer_view], api_visibility="private",
                     show_progress="minimal")
         for trigger in (search_btn.click, query.submit):
-            trigger(search_html, [query, k, *filter_inputs, lang], hits, api_visibility="private",
+            trigger(search_html, [query, k, *filter_inputs, lang], [hits, hits_view], api_visibility="private",
                     show_progress="minimal")
         refreshed = [docs, places, years, articles, pick, counts]
         files.upload(upload, [files, lang], [upload_report, files, *refreshed], api_visibility="private",
@@ -342,17 +357,20 @@ def build_app(index: "Index") -> "gr.Blocks":
         articles.select(pick_row, [articles], pick, api_visibility="private")
         demo.load(refresh, [lang], refreshed, api_visibility="private")
 
-        def relabel(lang):
+        def relabel(lang, shown_answer, shown_hits):
             L = LABELS[_lang(lang)]
+            rerender = [render_view(v, lang) if v else gr.update() for v in (shown_answer, shown_hits)]
             return (gr.update(value=f"## {L['title']}"), gr.update(label=L["lang"]), counts_html(lang),
                     gr.update(label=L["filters"]), gr.update(label=L["docs"]), gr.update(label=L["localities"]),
                     gr.update(label=L["years"]), gr.update(label=L["ask_tab"]), gr.update(label=L["search_tab"]),
                     gr.update(label=L["corpus_tab"]), gr.update(label=L["question"], placeholder=L["question_ph"]),
                     gr.update(value=L["ask"]), gr.update(label=L["query"]), gr.update(label=L["k"]),
-                    gr.update(value=L["search"]), gr.update(label=L["upload"]), table(lang), gr.update(label=L["pick"]))
+                    gr.update(value=L["search"]), gr.update(label=L["upload"]), table(lang), gr.update(label=L["pick"]),
+                    *rerender)
 
-        lang.change(relabel, [lang], [title, lang, counts, filters_box, docs, places, years, ask_tab, search_tab,
-                                      corpus_tab, question, ask_btn, query, k, search_btn, files, articles, pick],
+        lang.change(relabel, [lang, answer_view, hits_view],
+                    [title, lang, counts, filters_box, docs, places, years, ask_tab, search_tab, corpus_tab, question,
+                     ask_btn, query, k, search_btn, files, articles, pick, answer, hits],
                     api_visibility="private")
         gr.api(api_ask, api_name="ask")
         gr.api(api_search, api_name="search")

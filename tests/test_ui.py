@@ -224,9 +224,14 @@ def test_filters_restrict_search(page):
 
 
 def test_language_switch(page):
+    out = ask(page, "Hội Chữ thập đỏ quận Tây Hồ có bao nhiêu hội viên?")
+    assert out.locator("h3").first.inner_text() == "Bằng chứng"
     page.get_by_text("English", exact=True).click()
     page.get_by_role("button", name="Ask", exact=True).wait_for()
     page.get_by_role("tab", name="Corpus").wait_for()
+    # the answer already on screen is re-rendered in the new language, its quote unchanged
+    page.wait_for_function("() => document.querySelector('#answer h3')?.innerText === 'Evidence'")
+    assert "5.573" in page.locator("#answer .answer").inner_text()
 
 
 def test_api_ask_and_search(app):
