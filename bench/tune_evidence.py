@@ -25,9 +25,10 @@ import numpy as np
 # The weights searched, and the values tried for each.
 GRID: dict[str, Sequence[float]] = {
     "W_DENSE": (0.5, 1.0, 2.0),
-    "W_WINDOW": (0.0, 1.0, 2.0, 3.0, 4.0),
-    "W_TITLED": (0.0, 0.5, 1.0, 2.0),
+    "W_WINDOW": (1.0, 2.0, 3.0, 4.0),
+    "W_TITLED": (0.0, 1.0, 2.0),
     "W_CONTINUES": (0.0, 1.0),
+    "POOL_IDF_POWER": (0.0, 0.5, 1.0),
 }
 FOLDS = 5
 

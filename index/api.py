@@ -367,18 +367,10 @@ class Index:
         return store.docs_of_pids(conn, self.allowed_pids(filters)) if conn else set()
 
     def encode_sentences(self, texts: Sequence[str]):
-        """Passage-side vectors for the sentences of a few passages at query time, one text per call.
-
-        int8 dynamic quantisation scales a batch as a whole, so a sentence embedded among others gets a
-        vector that depends on them (cosine 0.996 to its own) and answers would change with the passages
-        around it; one at a time the vector is the sentence's own, and with no padding it is faster too
-        (12 sentences: 0.16 s against 0.23 s batched, 0.55 s through the query engine)."""
-        import numpy as np
-
-        encode = self.embedder.encode_passages
-        if not texts:
-            return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return np.concatenate([encode([text]) for text in texts])
+        """Passage-side vectors for the sentences of a few passages at query time, through the passage
+        backend (ONNX int8 embeds each text on its own, so a sentence's vector is its own: 12 short
+        sentences in 0.16 s here, against 0.55 s through the single-text query engine)."""
+        return self.embedder.encode_passages(list(texts))
 
     def docs_with(self, facet: str, values: Sequence[str]) -> set[str]:
         conn = self._conn()

@@ -101,7 +101,8 @@ def _fact_answer(index: "Index", question: str, analysis: "QuestionAnalysis", fi
     weights = idf_weights(question, lexical)
     best_cov = max(coverage(h.passage.text + " " + h.title, weights, folded=False) for h in hits[:3])
     best_dense = max((c.dense_score or 0.0) for c in candidates[:3])
-    unknown = unknown_share(weights, question, lexical) if lang == "vi" else 0.0
+    nearby = " ".join(h.title + " " + h.passage.text for h in hits[:3])
+    unknown = unknown_share(weights, question, lexical, nearby) if lang == "vi" else 0.0
     if (best_cov < MIN_COVERAGE and best_dense < MIN_DENSE) or unknown >= MAX_UNKNOWN:
         return _abstain(question, lang, hits[:RELATED_SHOWN])
     ranked = rank_sentences(question, analysis.answer_type, hits, query_vector, index.encode_sentences, lexical)

@@ -32,6 +32,7 @@ W_PHRASE = 0.5  # syllable pairs of the question found in the sentence
 W_CONTINUES = 1.0  # coverage a continuing sentence inherits from the one before it
 W_WINDOW = 3.0  # e5 cosine of this sentence with the one before: resolves "Nó", "Họ", "Công ty" …
 W_TITLED = 1.0  # e5 cosine of this sentence with its article's title: the subject, often left implicit
+POOL_IDF_POWER = 0.5  # how much a word shared by most candidate sentences is discounted (0: not at all)
 SENTENCES_FROM_TOP = 3  # passages whose sentences compete
 
 _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?:\s?%)?")
@@ -129,14 +130,36 @@ def idf_weights(question: str, lexical, *, phrases: bool = False) -> dict[str, f
     return {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in tokens}
 
 
-def unknown_share(weights: dict[str, float], question: str, lexical) -> float:
+def unknown_share(weights: dict[str, float], question: str, lexical, nearby: str = "") -> float:
     """Share of the question's IDF mass in words that occur nowhere in the index: "giá vàng" in a corpus
-    about dân vận. A Vietnamese question whose key words are unknown to the corpus cannot be answered by it."""
+    about dân vận. A Vietnamese question whose key words are unknown to the corpus cannot be answered by it.
+
+    A name one letter away from a word of ``nearby`` (the retrieved passages) is a misspelling of it, not an
+    unknown word: "Bedigo" for "Bendigo", "Bronco" for "Broncos". Only for words of five or more letters
+    without tone marks: Vietnamese syllables one mark apart ("giá"/"gia", "vàng"/"vang") are other words."""
     total = sum(weights.values())
     if lexical is None or not total:
         return 0.0
-    df = lexical.document_frequency(list(weights), folded=pick_variant(question) == "folded")
-    return sum(w for t, w in weights.items() if not df.get(t)) / total
+    folded = pick_variant(question) == "folded"
+    df = lexical.document_frequency(list(weights), folded=folded)
+    unknown = [t for t in weights if not df.get(t)]
+    if unknown and nearby:
+        seen = {t for t in tokenize(nearby, folded=folded) if len(t) >= 4 and t.isascii()}
+        unknown = [t for t in unknown
+                   if len(t) < 5 or not t.isascii() or not any(_one_edit_apart(t, s) for s in seen)]
+    return sum(weights[t] for t in unknown) / total
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter inserted, deleted or replaced."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def coverage(text: str, weights: dict[str, float], *, folded: bool) -> float:
@@ -155,6 +178,21 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
+def _pool_weights(weights: dict[str, float], token_sets: Sequence[set[str]]) -> dict[str, float]:
+    """Discount question words that most candidate sentences share: the article's topic ("Luther", "Super
+    Bowl") cannot tell its sentences apart, the words around the question word can. Global IDF times the
+    IDF among the candidates (relative to its maximum) to the power POOL_IDF_POWER."""
+    n = len(token_sets)
+    top = math.log(1 + n / 0.5)
+    return {t: w * (math.log(1 + n / (sum(t in s for s in token_sets) + 0.5)) / top) ** POOL_IDF_POWER
+            for t, w in weights.items()}
+
+
+def _covered(tokens: set[str], weights: dict[str, float]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
+
+
 def rank_sentences(
     question: str,
     answer_type: str,
@@ -168,42 +206,43 @@ def rank_sentences(
     """Score the sentences of the top passages that hold an answer of the expected type, best first (an
     empty list: none does).
 
-    Every sentence of those passages and their titles are embedded in one batch (~25 short texts); a
-    sentence's context vectors are sums of unit vectors (sentence + previous sentence, sentence + title)
-    rather than embeddings of the joined text: on the tuning set the sums choose as well, at a third of
-    the tokens, so no cheap pre-filter has to guess which sentences deserve the model."""
-    weights = idf_weights(question, lexical)
-    pair_weights = idf_weights(question, lexical, phrases=True)
+    Every sentence of those passages and their titles is embedded (~25 short texts); a sentence's context
+    vectors are sums of unit vectors (sentence + previous sentence, sentence + title) rather than
+    embeddings of the joined text: on the tuning set the sums choose as well, at a third of the tokens, so
+    no cheap pre-filter has to guess which sentences deserve the model."""
     folded = pick_variant(question) == "folded"
     noun = counted_noun(question) if answer_type == "count" else None
     top = SENTENCES_FROM_TOP if top_passages is None else top_passages
     passages = [(i, hit, sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top])]
-    texts = [hit.title.replace("_", " ") for _, hit, _ in passages]  # file-name titles read as words
-    texts += [hit.passage.text[s:e] for _, hit, spans in passages for s, e in spans]
-    if not any(spans for _, _, spans in passages):
+    sentences = [(i, hit, s, e, hit.passage.text[s:e]) for i, hit, spans in passages for s, e in spans]
+    if not sentences:
         return []
-    vectors = np.asarray(encode_sentences(texts), dtype=np.float32)
+    words = [set(tokenize(text, folded=folded)) for *_, text in sentences]
+    pairs = [set(tokenize(text, folded=folded, bigrams=True)) for *_, text in sentences]
+    weights = _pool_weights(idf_weights(question, lexical), words)
+    pair_weights = _pool_weights(idf_weights(question, lexical, phrases=True), pairs)
+    titles = [hit.title.replace("_", " ") for _, hit, _ in passages]  # file-name titles read as words
+    vectors = np.asarray(encode_sentences(titles + [text for *_, text in sentences]), dtype=np.float32)
     query = np.asarray(query_vector, dtype=np.float32)
-    titles, sentence_vectors = vectors[: len(passages)], iter(vectors[len(passages) :])
+    title_vectors, sentence_vectors = vectors[: len(titles)], vectors[len(titles) :]
     scored: list[ScoredSentence] = []
-    for i, hit, spans in passages:
-        previous_vector = None
-        previous_cover = (0.0, 0.0)
-        for s, e in spans:
-            text = hit.passage.text[s:e]
-            vector = next(sentence_vectors)
-            cover = (coverage(text, weights, folded=folded), coverage(text, pair_weights, folded=folded))
-            inherited = 0.0
-            if previous_vector is not None and continues_previous(text):
-                inherited = 0.5 * (max(0.0, previous_cover[0] - cover[0]) + max(0.0, previous_cover[1] - cover[1]))
-            window = _unit(vector + previous_vector) if previous_vector is not None else vector
-            if holds_expected(text, answer_type, question):
-                alone = float(vector @ query)
-                score = (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited + W_TYPE
-                         + (W_SLOT if fills_slot(text, noun) else 0.0) - W_RANK * i
-                         + W_DENSE * alone + W_WINDOW * float(window @ query)
-                         + W_TITLED * float(_unit(vector + titles[i]) @ query))
-                scored.append(ScoredSentence(i, s, e, score, alone, cover[0]))
-            previous_vector, previous_cover = vector, cover
+    for k, (i, hit, s, e, text) in enumerate(sentences):
+        vector = sentence_vectors[k]
+        cover = (_covered(words[k], weights), _covered(pairs[k], pair_weights))
+        # The previous sentence of the same passage, if any: its context, and what a "Nó …" leans on.
+        has_previous = k > 0 and sentences[k - 1][0] == i
+        inherited = 0.0
+        if has_previous and continues_previous(text):
+            before = (_covered(words[k - 1], weights), _covered(pairs[k - 1], pair_weights))
+            inherited = 0.5 * (max(0.0, before[0] - cover[0]) + max(0.0, before[1] - cover[1]))
+        if not holds_expected(text, answer_type, question):
+            continue
+        window = _unit(vector + sentence_vectors[k - 1]) if has_previous else vector
+        alone = float(vector @ query)
+        score = (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited + W_TYPE
+                 + (W_SLOT if fills_slot(text, noun) else 0.0) - W_RANK * i
+                 + W_DENSE * alone + W_WINDOW * float(window @ query)
+                 + W_TITLED * float(_unit(vector + title_vectors[i]) @ query))
+        scored.append(ScoredSentence(i, s, e, score, alone, cover[0]))
     scored.sort(key=lambda x: -x.score)
     return scored

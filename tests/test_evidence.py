@@ -75,3 +75,30 @@ def test_a_which_question_about_one_topic_is_answered_by_one_sentence(seed_index
     assert answer.kind == "fact" and len(answer.citations) == 1
     places = qa.answer(seed_index, "Những địa phương nào đã tổng kết Quyết định 290?")
     assert places.kind == "list" and len(places.items) == 3
+
+
+class _Vocabulary:
+    """The one method unknown_share reads from the lexical index."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = words
+
+    def document_frequency(self, tokens, *, folded: bool):
+        return {t: 1 for t in tokens if t in self.words}
+
+
+def test_a_misspelt_name_is_not_an_unknown_word() -> None:
+    vocabulary = _Vocabulary({"đảng", "nào", "được", "ưa", "chuộng", "ở", "và", "geelong", "bendigo"})
+    question = "Đảng nào được ưa chuộng ở Bedigo và Geelong?"
+    weights = {t: 1.0 for t in ("đảng", "nào", "được", "ưa", "chuộng", "ở", "bedigo", "và", "geelong")}
+    assert evidence.unknown_share(weights, question, vocabulary) == pytest.approx(1 / 9)
+    nearby = "Đảng Lao động mạnh ở Ballarat, Bendigo và Geelong."
+    assert evidence.unknown_share(weights, question, vocabulary, nearby) == 0.0
+
+
+def test_vietnamese_syllables_one_mark_apart_are_different_words() -> None:
+    vocabulary = _Vocabulary({"là", "bao", "nhiêu", "hôm", "nay", "gia", "vang"})
+    question = "Giá vàng hôm nay là bao nhiêu?"
+    weights = {t: 1.0 for t in ("giá", "vàng", "hôm", "nay", "là", "bao", "nhiêu")}
+    nearby = "Gia đình anh vang danh khắp vùng."
+    assert evidence.unknown_share(weights, question, vocabulary, nearby) == pytest.approx(2 / 7)
