@@ -122,3 +122,12 @@ def test_unknown_backend_names_the_choices(cache_dir: Path):
     settings = replace(Settings.load(cache_dir / "x"), passage_backend="onnx-fp16")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="onnx-int8"):
         load_embedder(settings)
+
+
+def test_int8_vector_of_a_text_does_not_depend_on_its_batch_mates(onnx_int8, passages):
+    # Dynamic quantisation scales a whole activation tensor: batched, a text's vector moved with the
+    # texts beside it (cosine 0.996), so one article embedded differently depending on what came with it.
+    text = passages[0]
+    alone = onnx_int8.encode_passages([text])[0]
+    assert np.array_equal(alone, onnx_int8.encode_passages([text, *passages[1:8]])[0])
+    assert np.array_equal(alone, onnx_int8.encode_passages(["Xin chào.", text])[1])

