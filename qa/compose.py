@@ -81,7 +81,7 @@ def answer(index: "Index", question: str, *, filters: SearchFilters = SearchFilt
 
 
 def _enumerates(question: str, analysis: "QuestionAnalysis") -> bool:
-    """A list across articles needs something to enumerate: the articles of a document, places, or
+    """A list across articles needs something to enumerate: the articles on a document, places, or
     documents. "Những gì đã được sản xuất tại công ty của Tesla?" asks about one topic; its answer is one
     sentence (often itself a list), not one item per article that happens to match."""
     if analysis.answer_type != "list":
