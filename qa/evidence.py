@@ -3,10 +3,9 @@ expected type (a number for "bao nhiêu", a date for "ngày nào", a name for "a
 
 Features per candidate sentence: e5 cosine to the question of the sentence alone, of the sentence with the
 one before it, and of the sentence under its article's title; IDF-weighted coverage of the question's
-words and word pairs, discounting words that most candidate sentences share (the article's topic), (a
-sentence that opens with "Nó", "Họ", "Tuy nhiên", "Ví dụ" … also inherits what its
-previous sentence covers: the answer often sits right after the sentence that restates the question);
-whether it holds a value of the expected type that the question does not already contain; and the rank of
+words and word pairs, discounting words that most candidate sentences share (the article's topic) — a
+sentence that opens with "Nó", "Họ", "Tuy nhiên", "Ví dụ" … also inherits what its previous sentence
+covers, since the answer often sits right after the sentence that restates the question; whether it holds a value of the expected type that the question does not already contain; and the rank of
 its passage. Weights were fitted on xquad_vi_dev only (`python -m bench.tune_evidence`, with 5-fold
 cross-validation; README has the figures).
 """
