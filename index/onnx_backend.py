@@ -28,9 +28,8 @@ from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
 
-from tracuu.settings import BUNDLED_MODEL
 
-from .embed import BUNDLED_DIM, _as_unit_rows, prepare_texts
+from .embed import BUNDLED_DIM, BundledModelIdentity, _as_unit_rows, prepare_texts
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +184,7 @@ def ensure_onnx_model(model_dir: Path, variant: Variant = "int8") -> Path:
 
 
 # ------------------------------------------------------------------------------------------ embedder
-class OnnxEmbedder:
+class OnnxEmbedder(BundledModelIdentity):
     """The bundled model through ONNX Runtime on CPU. ``model_dir`` may be a callable returning the
     materialised folder, so the conversion and export only happen on first encode.
 
@@ -209,14 +208,6 @@ class OnnxEmbedder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
-
-    @property
-    def model_id(self) -> str:
-        return BUNDLED_MODEL
-
-    @property
-    def dim(self) -> int:
-        return BUNDLED_DIM
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:

@@ -25,7 +25,6 @@ from index.records import Hit
 # Weights of the sentence score (fitted on xquad_vi_dev; README has the sweep).
 W_DENSE = 1.0
 W_LEXICAL = 0.5
-W_TYPE = 0.25
 W_RANK = 0.08
 W_SLOT = 0.5  # "bao nhiêu hội viên" answered by "5.573 hội viên": the number sits next to the counted noun
 W_PHRASE = 0.5  # syllable pairs of the question found in the sentence
@@ -163,11 +162,9 @@ def _one_edit_apart(a: str, b: str) -> bool:
 
 
 def coverage(text: str, weights: dict[str, float], *, folded: bool) -> float:
-    total = sum(weights.values())
-    if not total:
+    if not weights:
         return 0.0
-    present = set(tokenize(text, folded=folded, bigrams=any("_" in t for t in weights)))
-    return sum(w for t, w in weights.items() if t in present) / total
+    return _covered(set(tokenize(text, folded=folded, bigrams=any("_" in t for t in weights))), weights)
 
 
 def continues_previous(sentence: str) -> bool:
@@ -201,7 +198,7 @@ def rank_sentences(
     encode_sentences,
     lexical,
     *,
-    top_passages: int | None = None,
+    top_passages: int = SENTENCES_FROM_TOP,
 ) -> list[ScoredSentence]:
     """Score the sentences of the top passages that hold an answer of the expected type, best first (an
     empty list: none does).
@@ -212,8 +209,7 @@ def rank_sentences(
     no cheap pre-filter has to guess which sentences deserve the model."""
     folded = pick_variant(question) == "folded"
     noun = counted_noun(question) if answer_type == "count" else None
-    top = SENTENCES_FROM_TOP if top_passages is None else top_passages
-    passages = [(i, hit, sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top])]
+    passages = [(i, hit, sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top_passages])]
     sentences = [(i, hit, s, e, hit.passage.text[s:e]) for i, hit, spans in passages for s, e in spans]
     if not sentences:
         return []
@@ -221,6 +217,7 @@ def rank_sentences(
     pairs = [set(tokenize(text, folded=folded, bigrams=True)) for *_, text in sentences]
     weights = _pool_weights(idf_weights(question, lexical), words)
     pair_weights = _pool_weights(idf_weights(question, lexical, phrases=True), pairs)
+    covers = [(_covered(w, weights), _covered(p, pair_weights)) for w, p in zip(words, pairs)]
     titles = [hit.title.replace("_", " ") for _, hit, _ in passages]  # file-name titles read as words
     vectors = np.asarray(encode_sentences(titles + [text for *_, text in sentences]), dtype=np.float32)
     query = np.asarray(query_vector, dtype=np.float32)
@@ -228,18 +225,18 @@ def rank_sentences(
     scored: list[ScoredSentence] = []
     for k, (i, hit, s, e, text) in enumerate(sentences):
         vector = sentence_vectors[k]
-        cover = (_covered(words[k], weights), _covered(pairs[k], pair_weights))
+        cover = covers[k]
         # The previous sentence of the same passage, if any: its context, and what a "Nó …" leans on.
         has_previous = k > 0 and sentences[k - 1][0] == i
         inherited = 0.0
         if has_previous and continues_previous(text):
-            before = (_covered(words[k - 1], weights), _covered(pairs[k - 1], pair_weights))
+            before = covers[k - 1]
             inherited = 0.5 * (max(0.0, before[0] - cover[0]) + max(0.0, before[1] - cover[1]))
         if not holds_expected(text, answer_type, question):
             continue
         window = _unit(vector + sentence_vectors[k - 1]) if has_previous else vector
         alone = float(vector @ query)
-        score = (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited + W_TYPE
+        score = (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited
                  + (W_SLOT if fills_slot(text, noun) else 0.0) - W_RANK * i
                  + W_DENSE * alone + W_WINDOW * float(window @ query)
                  + W_TITLED * float(_unit(vector + title_vectors[i]) @ query))
