@@ -1,5 +1,5 @@
 """Choosing the sentence to quote: the one that best answers the question *and* holds an answer of the
-expected type (a number for "bao nhiêu", a date for "ngày nào", a name for "ai").
+expected type (a number or an amount for "bao nhiêu", a date for "ngày nào", a name, role or body for "ai").
 
 Features per candidate sentence: e5 cosine to the question of the sentence alone, of the sentence with the
 one before it, and of the sentence under its article's title; IDF-weighted coverage of the question's
@@ -46,6 +46,23 @@ _NUMBER_WORDS = re.compile(
     r"\b(?:một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|chục|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million)\b",
     re.IGNORECASE,
+)
+# "Bao nhiêu lần?" is also answered by an amount without a figure: "nhiều lần", "không có hiệp ước nào".
+_VAGUE_AMOUNT = re.compile(
+    r"(?<!\w)(?:nhiều|vài|một vài|một số|không có|không ai|hầu hết|phần lớn|đa số|số ít|hàng chục|hàng trăm|"
+    r"hàng nghìn|hàng ngàn|hàng triệu|several|many|few|most|none|dozens|hundreds|thousands|millions)(?!\w)"
+)
+# "Ai …?" is also answered by a role, a group or a body rather than a name: "các sinh viên", "mỗi tiểu
+# bang", "cán bộ, đảng viên", "Ban Thường vụ". Written in search_text's tone convention ("ủy").
+_PEOPLE = re.compile(
+    r"(?<!\w)(?:nhân dân|người dân|công dân|cư dân|quần chúng|người lao động|người có uy tín|sinh viên|học sinh|"
+    r"giáo viên|giảng viên|giáo sư|bác sĩ|kỹ sư|nhà khoa học|nhà nghiên cứu|tác giả|đại biểu|chủ tịch|bí thư|"
+    r"giám đốc|lãnh đạo|cán bộ|công chức|viên chức|nhân viên|đảng viên|hội viên|đoàn viên|thành viên|công nhân|"
+    r"nông dân|binh lính|quân đội|chiến sĩ|cựu chiến binh|phụ nữ|thanh niên|già làng|chức sắc|chính phủ|"
+    r"nhà nước|chính quyền|quốc hội|tiểu bang|ủy ban|hội đồng|mặt trận|cơ quan|cấp ủy|ban thường vụ|"
+    r"ban chấp hành|ban dân vận|vua|hoàng đế|giáo hoàng|linh mục|tổng thống|thủ tướng|bộ trưởng|thống đốc|"
+    r"thị trưởng|students|teachers|people|members|officials|government|committee|council|citizens|"
+    r"residents|workers|farmers|soldiers|leaders)(?!\w)"
 )
 _CODE_OR_DATE = re.compile(r"\d+(?:/\d+)+|\d+-[^\W\d]+(?:/[^\W\d]+)?|\bnăm\s+\d{4}\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![\w.])[^\W\d_a-zà-ỹđ][\w]+")
@@ -103,7 +120,9 @@ def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
         if any(n not in asked for n in _NUMBER.findall(plain)):
             return True
         asked_words = {w.lower() for w in _NUMBER_WORDS.findall(question)}
-        return any(w.lower() not in asked_words for w in _NUMBER_WORDS.findall(plain))
+        if any(w.lower() not in asked_words for w in _NUMBER_WORDS.findall(plain)):
+            return True
+        return _adds_term(_VAGUE_AMOUNT, sentence, question)
     if answer_type == "date":
         # "vào năm nào trước năm 2000?": the year the question gives is no answer to it.
         asked = {m.group().lower() for m in _DATE.finditer(question)}
@@ -111,8 +130,18 @@ def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
     if answer_type == "person":
         # A capitalised word the question does not already contain: a name the sentence adds.
         asked = {w.lower() for w in _CAPITALISED.findall(question)}
-        return any(w.lower() not in asked for w in _CAPITALISED.findall(sentence[1:]))
+        if any(w.lower() not in asked for w in _CAPITALISED.findall(sentence[1:])):
+            return True
+        return _adds_term(_PEOPLE, sentence, question)
     return True
+
+
+def _adds_term(pattern: re.Pattern[str], sentence: str, question: str) -> bool:
+    """Whether the sentence holds a term of ``pattern`` that the question does not already contain."""
+    from index.normalize import search_text
+
+    asked = {m.group() for m in pattern.finditer(search_text(question))}
+    return any(m.group() not in asked for m in pattern.finditer(search_text(sentence)))
 
 
 def idf_weights(question: str, lexical, *, phrases: bool = False) -> dict[str, float]:

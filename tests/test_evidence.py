@@ -35,6 +35,35 @@ def test_a_date_the_question_gives_is_no_answer() -> None:
     assert evidence.holds_expected("Hội nghị diễn ra ngày 13/01/2022 tại hội trường phường.", "date", question)
 
 
+@pytest.mark.parametrize(
+    "sentence, holds",
+    [
+        ("Phó Bí thư Thường trực Quận ủy Nguyễn Minh Tiến yêu cầu các cấp ủy Đảng tập trung thực hiện.", True),
+        # No capitalised word after the first: who acts is a set of bodies (a corpus sentence), a group.
+        ("Một số cấp ủy, chính quyền chưa phát huy đúng mức vai trò lãnh đạo, chỉ đạo.", True),
+        ("Các sinh viên đổ về thị trấn để nghe ông giảng.", True),
+        ("Hội nghị diễn ra trong không khí dân chủ.", False),  # neither a name nor a role
+        ("Trong năm, đoàn viên thanh niên tham gia tích cực.", False),  # only the roles the question names
+    ],
+)
+def test_who_is_answered_by_a_name_a_role_or_a_body(sentence: str, holds: bool) -> None:
+    assert evidence.holds_expected(sentence, "person", "Ai vận động đoàn viên thanh niên tham gia?") is holds
+
+
+@pytest.mark.parametrize(
+    "sentence, holds",
+    [
+        ("Toàn quận có 126 chi hội.", True),
+        ("Lạt-ma được cho là đã đồng ý tái sinh nhiều lần.", True),  # an amount without a figure
+        ("Không có hiệp ước nào ban đầu đề cập đến quyền cơ bản.", True),
+        ("Hội nghị được tổ chức ngày 13/01/2022.", False),  # a date is no count
+        ("Hội nghị đánh giá cao công tác dân vận.", False),
+    ],
+)
+def test_how_many_is_answered_by_a_figure_or_an_amount(sentence: str, holds: bool) -> None:
+    assert evidence.holds_expected(sentence, "count", "Có bao nhiêu lần?") is holds
+
+
 def _passage(doc: str, sentences: list[str]) -> Hit:
     text = " ".join(sentences)
     return Hit(Passage(f"{doc}#0", doc, 0, 0, len(text), text), title=doc, score=1.0)
