@@ -6,7 +6,8 @@ one before it, and of the sentence under its article's title; IDF-weighted cover
 words and word pairs, discounting words that most candidate sentences share (the article's topic) — a
 sentence that opens with "Nó", "Họ", "Tuy nhiên", "Ví dụ" … also inherits what its previous sentence
 covers, since the answer often sits right after the sentence that restates the question; whether it holds a value of the expected type that the question does not already contain; and the rank of
-its passage. Weights were fitted on xquad_vi_dev only (`python -m bench.tune_evidence`, with 5-fold
+its passage. Sentences come from the top 3 passages, and for "bao nhiêu <noun>" also any sentence of the top 10
+that gives a figure for that noun. Weights were fitted on xquad_vi_dev only (`python -m bench.tune_evidence`, with 5-fold
 cross-validation; README has the figures).
 """
 
@@ -33,6 +34,7 @@ W_WINDOW = 3.0  # e5 cosine of this sentence with the one before: resolves "Nó"
 W_TITLED = 1.0  # e5 cosine of this sentence with its article's title: the subject, often left implicit
 POOL_IDF_POWER = 0.5  # how much a word shared by most candidate sentences is discounted (0: not at all)
 SENTENCES_FROM_TOP = 3  # passages whose sentences compete
+SLOT_FROM_TOP = 10  # passages whose sentences compete if they give the count asked for ("126 chi hội")
 
 _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?:\s?%)?")
 _DATE = re.compile(
@@ -240,6 +242,14 @@ def rank_sentences(
     noun = counted_noun(question) if answer_type == "count" else None
     passages = [(i, hit, sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top_passages])]
     sentences = [(i, hit, s, e, hit.passage.text[s:e]) for i, hit, spans in passages for s, e in spans]
+    if noun:
+        # "126 chi hội" answers "bao nhiêu chi hội" wherever retrieval ranked its passage: such sentences
+        # of the lower passages compete too (their rank still counts against them).
+        for i, hit in enumerate(hits[top_passages:SLOT_FROM_TOP], start=top_passages):
+            spans = [(s, e) for s, e in sentence_spans(hit.passage.text) if fills_slot(hit.passage.text[s:e], noun)]
+            if spans:
+                passages.append((i, hit, spans))
+                sentences.extend((i, hit, s, e, hit.passage.text[s:e]) for s, e in spans)
     if not sentences:
         return []
     words = [set(tokenize(text, folded=folded)) for *_, text in sentences]
@@ -248,6 +258,7 @@ def rank_sentences(
     pair_weights = _pool_weights(idf_weights(question, lexical, phrases=True), pairs)
     covers = [(_covered(w, weights), _covered(p, pair_weights)) for w, p in zip(words, pairs)]
     titles = [hit.title.replace("_", " ") for _, hit, _ in passages]  # file-name titles read as words
+    title_of = {i: k for k, (i, _, _) in enumerate(passages)}
     vectors = np.asarray(encode_sentences(titles + [text for *_, text in sentences]), dtype=np.float32)
     query = np.asarray(query_vector, dtype=np.float32)
     title_vectors, sentence_vectors = vectors[: len(titles)], vectors[len(titles) :]
@@ -268,7 +279,7 @@ def rank_sentences(
         score = (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited
                  + (W_SLOT if fills_slot(text, noun) else 0.0) - W_RANK * i
                  + W_DENSE * alone + W_WINDOW * float(window @ query)
-                 + W_TITLED * float(_unit(vector + title_vectors[i]) @ query))
+                 + W_TITLED * float(_unit(vector + title_vectors[title_of[i]]) @ query))
         scored.append(ScoredSentence(i, s, e, score, alone, cover[0]))
     scored.sort(key=lambda x: -x.score)
     return scored
