@@ -5,9 +5,10 @@ Features per candidate sentence: e5 cosine to the question of the sentence alone
 one before it, and of the sentence under its article's title; IDF-weighted coverage of the question's
 words and word pairs, discounting words that most candidate sentences share (the article's topic) — a
 sentence that opens with "Nó", "Họ", "Tuy nhiên", "Ví dụ" … also inherits what its previous sentence
-covers, since the answer often sits right after the sentence that restates the question; whether it holds a value of the expected type that the question does not already contain; and the rank of
-its passage. Sentences come from the top 3 passages, and for "bao nhiêu <noun>" also any sentence of the top 10
-that gives a figure for that noun. Weights were fitted on xquad_vi_dev only (`python -m bench.tune_evidence`, with 5-fold
+covers, since the answer often sits right after the sentence that restates the question; whether it
+gives a figure for the noun a count question counts; and the rank of its passage. Sentences come from the
+top 3 passages, and for "bao nhiêu <noun>" also any sentence of the top 10 that gives a figure for that
+noun. Weights were fitted on xquad_vi_dev only (`python -m bench.tune_evidence`, with 5-fold
 cross-validation; README has the figures).
 """
 
