@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Sequence
 from index.records import Hit, SearchFilters
 
 from .evidence import coverage, idf_weights, rank_sentences, sentence_spans, unknown_share
+from .gloss import Gloss, gloss
 from .records import Answer, Citation, Item
 
 if TYPE_CHECKING:
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 MIN_COVERAGE = 0.35
 MIN_DENSE = 0.82
 # ...or when half of a Vietnamese question's IDF mass is in words the corpus never uses (xquad_vi_dev's
-# answerable questions stay under 0.4; "Giá vàng hôm nay là bao nhiêu?" is at 0.66). English questions
-# are exempt: their words are not expected in Vietnamese text, the dense side carries them.
+# answerable questions stay under 0.4; "Giá vàng hôm nay là bao nhiêu?" is at 0.66). For an English
+# question: half of its content words neither in the glossary nor in the corpus (qa/gloss.py).
 MAX_UNKNOWN = 0.5
 RELATED_SHOWN = 3
 MAX_QUESTION_CHARS = 2000
@@ -91,21 +92,29 @@ def _enumerates(question: str, analysis: "QuestionAnalysis") -> bool:
 
 def _fact_answer(index: "Index", question: str, analysis: "QuestionAnalysis", filters: SearchFilters) -> Answer:
     lang = analysis.language
+    lexical = index.lexical()
+    # Words are matched in Vietnamese: an English question through its glossary rendering (qa/gloss.py),
+    # while the query vector stays the question's own (e5 matches across languages).
+    rendered = gloss(question, analysis) if lang == "en" else None
+    words_of = rendered.text if rendered and rendered.text else question
     query_vector = index.query_vector(question)
-    candidates = index.candidates(question, filters=filters, query_vector=query_vector)
+    candidates = index.candidates(f"{question} {words_of}" if rendered else question, filters=filters,
+                                  query_vector=query_vector)
     hits = index.hits(candidates[:10])
     if not hits:
         return _abstain(question, lang, ())
     hits = _prefer_constrained(index, hits, analysis)
-    lexical = index.lexical()
-    weights = idf_weights(question, lexical)
+    weights = idf_weights(words_of, lexical)
     best_cov = max(coverage(h.passage.text + " " + h.title, weights, folded=False) for h in hits[:3])
     best_dense = max((c.dense_score or 0.0) for c in candidates[:3])
     nearby = " ".join(h.title + " " + h.passage.text for h in hits[:3])
-    unknown = unknown_share(weights, question, lexical, nearby) if lang == "vi" else 0.0
+    if rendered is None:
+        unknown = unknown_share(weights, question, lexical, nearby)
+    else:
+        unknown = _unknown_english(rendered, lexical)
     if (best_cov < MIN_COVERAGE and best_dense < MIN_DENSE) or unknown >= MAX_UNKNOWN:
         return _abstain(question, lang, hits[:RELATED_SHOWN])
-    ranked = rank_sentences(question, analysis.answer_type, hits, query_vector, index.encode_sentences, lexical)
+    ranked = rank_sentences(words_of, analysis.answer_type, hits, query_vector, index.encode_sentences, lexical)
     if not ranked:  # no sentence holds an answer of the expected type
         return _abstain(question, lang, hits[:RELATED_SHOWN])
     best = ranked[0]
@@ -113,6 +122,21 @@ def _fact_answer(index: "Index", question: str, analysis: "QuestionAnalysis", fi
     citation = Citation(1, hit, best.start, best.end)
     text = _according(lang, hit, citation)
     return Answer(question, text, False, lang, "fact", (citation,))
+
+
+def _unknown_english(rendered: Gloss, lexical) -> float:
+    """Share of an English question's content words that the glossary cannot render and the corpus never
+    uses: "weather" and "tomorrow" in "What is the weather in Hanoi tomorrow?" (2 of 3)."""
+    if not rendered.content_words or lexical is None:
+        return 0.0
+    from index.lexical import tokenize
+
+    unknown = 0
+    for word in rendered.unrendered:
+        tokens = tokenize(word, folded=True)
+        df = lexical.document_frequency(tokens, folded=True) if tokens else {}
+        unknown += not tokens or not all(df.get(t) for t in tokens)
+    return unknown / rendered.content_words
 
 
 def _prefer_constrained(index: "Index", hits: list[Hit], analysis: "QuestionAnalysis") -> list[Hit]:

@@ -109,10 +109,13 @@ def counted_noun(question: str) -> str | None:
 def fills_slot(sentence: str, noun: str | None) -> bool:
     if not noun:
         return False
-    from index.normalize import search_text
+    from index.normalize import fold_diacritics, has_vietnamese_diacritics, search_text
 
+    text = search_text(sentence)
+    if not has_vietnamese_diacritics(noun):  # "bao nhieu hoi vien", typed without tone marks
+        text = fold_diacritics(text)
     pattern = r"\d[\d.,]*\s+(?:\w+\s+){0,2}?" + r"\s+".join(map(re.escape, noun.split())) + r"\b"
-    return re.search(pattern, search_text(sentence)) is not None
+    return re.search(pattern, text) is not None
 
 
 def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
