@@ -114,7 +114,8 @@ def _fact_answer(index: "Index", question: str, analysis: "QuestionAnalysis", fi
         unknown = _unknown_english(rendered, lexical)
     if (best_cov < MIN_COVERAGE and best_dense < MIN_DENSE) or unknown >= MAX_UNKNOWN:
         return _abstain(question, lang, hits[:RELATED_SHOWN])
-    ranked = rank_sentences(words_of, analysis.answer_type, hits, query_vector, index.encode_sentences, lexical)
+    ranked = rank_sentences(words_of, analysis.answer_type, hits, query_vector, index.encode_sentences, lexical,
+                            given=_given_by_article(index, hits, analysis))
     if not ranked:  # no sentence holds an answer of the expected type
         return _abstain(question, lang, hits[:RELATED_SHOWN])
     best = ranked[0]
@@ -159,6 +160,23 @@ def _prefer_constrained(index: "Index", hits: list[Hit], analysis: "QuestionAnal
         return score
 
     return sorted(hits, key=lambda h: -matches(h))  # stable: keeps retrieval order within a group
+
+
+def _given_by_article(index: "Index", hits: Sequence[Hit], analysis: "QuestionAnalysis") -> list[str]:
+    """Per hit: the question's places and documents that the hit's article is about, as the question
+    writes them (and by their Vietnamese names, for an English question)."""
+    if not analysis.refs and not analysis.localities:
+        return []
+    entities_of = {doc_id: index.entities(doc_id) for doc_id in {h.doc_id for h in hits}}
+    given = []
+    for hit in hits:
+        entities = entities_of[hit.doc_id]
+        places = _article_place_keys(entities)
+        refs = {r.key for r in entities.refs}
+        words = [f"{p.surface} {p.name}" for p in analysis.localities if _place_key(p.name) in places]
+        words += [r.surface for r in analysis.refs if r.key in refs]
+        given.append(" ".join(words))
+    return given
 
 
 def _list_answer(index: "Index", question: str, analysis: "QuestionAnalysis", filters: SearchFilters) -> Answer | None:

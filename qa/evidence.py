@@ -33,6 +33,9 @@ W_PHRASE = 0.5  # syllable pairs of the question found in the sentence
 W_CONTINUES = 1.0  # coverage a continuing sentence inherits from the one before it
 W_WINDOW = 3.0  # e5 cosine of this sentence with the one before: resolves "Nó", "Họ", "Công ty" …
 W_TITLED = 1.0  # e5 cosine of this sentence with its article's title: the subject, often left implicit
+# "Ai …?": a sentence naming someone new over one giving only a role ("Các đồng chí lãnh đạo thành phố chủ
+# trì hội nghị"), when the two are this close. The largest value that changes no xquad_vi_dev answer.
+W_NAMED = 0.1
 POOL_IDF_POWER = 0.5  # how much a word shared by most candidate sentences is discounted (0: not at all)
 SENTENCES_FROM_TOP = 3  # passages whose sentences compete
 SLOT_FROM_TOP = 10  # passages whose sentences compete if they give the count asked for ("126 chi hội")
@@ -135,11 +138,14 @@ def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
         return any(m.group().lower() not in asked for m in _DATE.finditer(sentence))
     if answer_type == "person":
         # A capitalised word the question does not already contain: a name the sentence adds.
-        asked = {w.lower() for w in _CAPITALISED.findall(question)}
-        if any(w.lower() not in asked for w in _CAPITALISED.findall(sentence[1:])):
-            return True
-        return _adds_term(_PEOPLE, sentence, question)
+        return _names_someone_new(sentence, question) or _adds_term(_PEOPLE, sentence, question)
     return True
+
+
+def _names_someone_new(sentence: str, question: str) -> bool:
+    """A capitalised word the question does not already contain: a name the sentence adds."""
+    asked = {w.lower() for w in _CAPITALISED.findall(question)}
+    return any(w.lower() not in asked for w in _CAPITALISED.findall(sentence[1:]))
 
 
 def _adds_term(pattern: re.Pattern[str], sentence: str, question: str) -> bool:
@@ -234,6 +240,7 @@ def rank_sentences(
     lexical,
     *,
     top_passages: int = SENTENCES_FROM_TOP,
+    given: Sequence[str] = (),
 ) -> list[ScoredSentence]:
     """Score the sentences of the top passages that hold an answer of the expected type, best first (an
     empty list: none does).
@@ -241,7 +248,11 @@ def rank_sentences(
     Every sentence of those passages and their titles is embedded (~25 short texts); a sentence's context
     vectors are sums of unit vectors (sentence + previous sentence, sentence + title) rather than
     embeddings of the joined text: on the tuning set the sums choose as well, at a third of the tokens, so
-    no cheap pre-filter has to guess which sentences deserve the model."""
+    no cheap pre-filter has to guess which sentences deserve the model.
+
+    ``given[i]``: words of the question that the article of ``hits[i]`` satisfies as a whole — the place
+    or document the question names, which a report states once in its lead ("Chủ trì hội nghị có …" in
+    the Cần Thơ article answers "Ai chủ trì hội nghị ở Cần Thơ?"); they count as covered by its sentences."""
     folded = pick_variant(question) == "folded"
     noun = counted_noun(question) if answer_type == "count" else None
     passages = [(i, hit, sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top_passages])]
@@ -256,8 +267,10 @@ def rank_sentences(
                 sentences.extend((i, hit, s, e, hit.passage.text[s:e]) for s, e in spans)
     if not sentences:
         return []
-    words = [set(tokenize(text, folded=folded)) for *_, text in sentences]
-    pairs = [set(tokenize(text, folded=folded, bigrams=True)) for *_, text in sentences]
+    given_words = {i: set(tokenize(given[i], folded=folded, bigrams=True)) for i, _, _ in passages if i < len(given)}
+    words = [set(tokenize(text, folded=folded)) | given_words.get(i, set()) for i, *_, text in sentences]
+    pairs = [set(tokenize(text, folded=folded, bigrams=True)) | given_words.get(i, set())
+             for i, *_, text in sentences]
     weights = _pool_weights(idf_weights(question, lexical), words)
     pair_weights = _pool_weights(idf_weights(question, lexical, phrases=True), pairs)
     covers = [(_covered(w, weights), _covered(p, pair_weights)) for w, p in zip(words, pairs)]
@@ -282,6 +295,7 @@ def rank_sentences(
         alone = float(vector @ query)
         score = (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited
                  + (W_SLOT if fills_slot(text, noun) else 0.0) - W_RANK * i
+                 + (W_NAMED if answer_type == "person" and _names_someone_new(text, question) else 0.0)
                  + W_DENSE * alone + W_WINDOW * float(window @ query)
                  + W_TITLED * float(_unit(vector + title_vectors[title_of[i]]) @ query))
         scored.append(ScoredSentence(i, s, e, score, alone, cover[0]))

@@ -43,6 +43,7 @@ def test_words_without_a_rendering_are_reported() -> None:
         ("How many supervisions did Hanoi carry out in 10 years?", "27.739", "004"),
         ("Who is the head of the Central Mass Mobilization Commission?", "Trương Thị Mai", "004"),
         ("How many members does the Tay Ho Red Cross have?", "5.573", "000"),
+        ("Who chaired the conference in Can Tho?", "Phạm Văn Hiểu", "003"),
     ],
 )
 def test_english_fact_questions_are_answered(seed_index, question: str, expected: str, doc: str) -> None:
