@@ -76,7 +76,7 @@ _TERMS: list[tuple[str, str]] = [
     (r"programmes?|programs?", "chương trình"),
     (r"reviewed|reviews?|reviewing|summari[sz]ed|summari[sz]ing|summ(?:ed|ing) up|took stock", "tổng kết"),
     (r"preliminary review|interim review", "sơ kết"),
-    (r"implemented|implementing|implementation|implements?|carried out|carrying out", "thực hiện"),
+    (r"implemented|implementing|implementation|implements?|carr(?:y|ied|ying) out", "thực hiện"),
     (r"deployed|deploying|deployment|launched|rolled out", "triển khai"),
     (r"issued|issuing|issues|promulgated", "ban hành"),
     (r"established|establishing|set up|founded|formed|created", "thành lập"),
@@ -113,6 +113,45 @@ _TERMS: list[tuple[str, str]] = [
     (r"terms?", "nhiệm kỳ"),
     (r"first (?:six|6) months|first half", "6 tháng đầu năm"),
     (r"last (?:six|6) months|second half", "6 tháng cuối năm"),
+    (r"great national unity|national unity", "đại đoàn kết toàn dân"),
+    (r"solidarity|unity", "đoàn kết"),
+    (r"propaganda|communication|disseminat(?:ed|e|ion|ing)", "tuyên truyền"),
+    (r"mobili[sz](?:ed|e|es|ing)|persuad(?:ed|e|ing)|encourag(?:ed|e|ing)", "vận động"),
+    (r"received|receives?|receiving", "nhận"),
+    (r"supported|supports?|supporting|assistance|assisted|assist|aid", "hỗ trợ"),
+    (r"helped|helps?|helping", "giúp đỡ"),
+    (r"donated|donations?|donate|contributed|contributions?|contribute", "đóng góp"),
+    (r"gifts?|presents", "quà"),
+    (r"scholarships?", "học bổng"),
+    (r"funds?", "quỹ"),
+    (r"poor|poverty", "nghèo"),
+    (r"houses?|homes?", "nhà"),
+    (r"roads?", "đường"),
+    (r"land", "đất"),
+    (r"working days|workdays?", "ngày công"),
+    (r"billion", "tỷ"),
+    (r"million", "triệu"),
+    (r"dong|vnd", "đồng"),
+    (r"percent|per cent|percentage", "%"),
+    (r"increased|increases?|rose|grew", "tăng"),
+    (r"decreased|decreases?|fell|reduced", "giảm"),
+    (r"complaints?|denunciations?", "khiếu nại"),
+    (r"petitions?|recommendations?|proposals?", "kiến nghị"),
+    (r"opinions?|views|feedback", "ý kiến"),
+    (r"voters?", "cử tri"),
+    (r"elections?", "bầu cử"),
+    (r"delegates?", "đại biểu"),
+    (r"leaders?|leadership", "lãnh đạo"),
+    (r"collectives?", "tập thể"),
+    (r"individuals?", "cá nhân"),
+    (r"outstanding|excellent(?:ly)?", "xuất sắc"),
+    (r"completed|complete|fulfilled", "hoàn thành"),
+    (r"achieved|achieves?|reached|attained", "đạt"),
+    (r"security", "an ninh"),
+    (r"order", "trật tự"),
+    (r"environment(?:al)?", "môi trường"),
+    (r"economic|economy", "kinh tế"),
+    (r"social|society", "xã hội"),
     (r"years?", "năm"),
     (r"months?", "tháng"),
     (r"days?|dates?", "ngày"),
@@ -127,6 +166,12 @@ _TERMS: list[tuple[str, str]] = [
     (r"government|authorities", "chính quyền"),
 ]
 _QUESTION_WORDS = 4  # the first entries of _TERMS
+# Renderings that are actions: they end the noun phrase a count asks about ("households received …").
+_ACTIONS = frozenset({
+    "thành lập", "tổ chức", "tổng kết", "sơ kết", "thực hiện", "triển khai", "ban hành", "khen thưởng",
+    "xây dựng", "công nhận", "đăng ký", "nhân rộng", "kiểm tra", "chủ trì", "phát biểu", "chỉ đạo", "tham dự",
+    "nhận", "hỗ trợ", "giúp đỡ", "đóng góp", "tăng", "giảm", "hoàn thành", "đạt", "vận động", "tuyên truyền",
+})
 _TERM_RE = re.compile(r"\b(?:" + "|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_TERMS)) + r")\b")
 # Words that carry no content of their own: left out of both the rendering and the unknown count.
 _FUNCTION_WORDS = frozenset(
@@ -178,7 +223,7 @@ def _render(text: str, pieces: list[str], unrendered: list[str]) -> int:
         content += _leftovers(between, pieces, unrendered)
         index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
         term = _TERMS[index][1]
-        if counted is not None and not between.strip():
+        if counted is not None and not between.strip() and term not in _ACTIONS:
             # "how many Red Cross chapters": English puts the head noun last, Vietnamese first
             # ("bao nhiêu chi hội chữ thập đỏ"), and the count's noun is read from right after "bao nhiêu".
             counted.insert(0, term)
@@ -186,6 +231,8 @@ def _render(text: str, pieces: list[str], unrendered: list[str]) -> int:
         else:
             counted = [] if index == 0 else None
             pieces.append(term)
+        if counted is not None and term in _ACTIONS:
+            counted = None
         content += index >= _QUESTION_WORDS  # "how many", "who": the question's form, not its content
         cursor = m.end()
     return content + _leftovers(text[cursor:], pieces, unrendered)
