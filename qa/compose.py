@@ -100,7 +100,7 @@ def _fact_answer(index: "Index", question: str, analysis: "QuestionAnalysis", fi
     query_vector = index.query_vector(question)
     candidates = index.candidates(f"{question} {words_of}" if rendered else question, filters=filters,
                                   query_vector=query_vector)
-    hits = index.hits(candidates[:10])
+    hits = _naming_the_documents_first(index, candidates, analysis)
     if not hits:
         return _abstain(question, lang, ())
     hits = _prefer_constrained(index, hits, analysis)
@@ -160,6 +160,17 @@ def _prefer_constrained(index: "Index", hits: list[Hit], analysis: "QuestionAnal
         return score
 
     return sorted(hits, key=lambda h: -matches(h))  # stable: keeps retrieval order within a group
+
+
+def _naming_the_documents_first(index: "Index", candidates: list, analysis: "QuestionAnalysis") -> list[Hit]:
+    """The top 10 passages, those of articles that cite a document the question names first, drawn from
+    the whole candidate depth: for "Quyết định 218-QĐ/TW được ban hành ngày nào?" BM25 ranks the 218
+    passage first, but the dense side blurs 218 with 290 and fusion left it 12th."""
+    docs = set(index.docs_with("doc", [r.key for r in analysis.refs])) if analysis.refs else set()
+    if not docs:
+        return index.hits(candidates[:10])
+    hits = index.hits(candidates)
+    return sorted(hits, key=lambda h: h.doc_id not in docs)[:10]  # stable: retrieval order otherwise
 
 
 def _given_by_article(index: "Index", hits: Sequence[Hit], analysis: "QuestionAnalysis") -> list[str]:

@@ -121,8 +121,33 @@ def fills_slot(sentence: str, noun: str | None) -> bool:
     return re.search(pattern, text) is not None
 
 
+_ISSUE_DATE = re.compile(r"\s*,?\s*(?:(?:được\s+)?ban hành\s+)?ngày\s+\d", re.IGNORECASE)
+
+
+def dates_the_document(sentence: str, asked_refs: set[str]) -> bool:
+    """Whether the sentence cites a document the question names with its date right after the code:
+    "Nghị quyết số 25-NQ/TW ngày 3/6/2013" — how Vietnamese texts give the date a document was issued."""
+    if not asked_refs:
+        return False
+    from index.refs import find_refs
+
+    return any(ref.key in asked_refs and _ISSUE_DATE.match(sentence, ref.end) for ref in find_refs(sentence))
+
+
+def _ratio_of(sentence: str, noun: str | None) -> bool:
+    """A share of the counted noun, "8/8 phường", which otherwise reads as a date or a code."""
+    if not noun:
+        return False
+    from index.normalize import search_text
+
+    pattern = r"(?<![\w/])\d+/\d+\s+" + r"\s+".join(map(re.escape, noun.split())) + r"\b"
+    return re.search(pattern, search_text(sentence)) is not None
+
+
 def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
     if answer_type == "count":
+        if _ratio_of(sentence, counted_noun(question)):  # "8/8 phường" answers "bao nhiêu phường"
+            return True
         asked = set(_NUMBER.findall(question))
         # Dates and document codes hold digits but are no counts: blank them before looking.
         plain = _CODE_OR_DATE.sub(" ", sentence)
@@ -140,6 +165,12 @@ def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
         # A capitalised word the question does not already contain: a name the sentence adds.
         return _names_someone_new(sentence, question) or _adds_term(_PEOPLE, sentence, question)
     return True
+
+
+def _asked_refs(question: str) -> set[str]:
+    from index.refs import find_refs
+
+    return {ref.key for ref in find_refs(question)}
 
 
 def _names_someone_new(sentence: str, question: str) -> bool:
@@ -255,6 +286,7 @@ def rank_sentences(
     the Cần Thơ article answers "Ai chủ trì hội nghị ở Cần Thơ?"); they count as covered by its sentences."""
     folded = pick_variant(question) == "folded"
     noun = counted_noun(question) if answer_type == "count" else None
+    asked_refs = _asked_refs(question) if answer_type == "date" else set()
     passages = [(i, hit, sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top_passages])]
     sentences = [(i, hit, s, e, hit.passage.text[s:e]) for i, hit, spans in passages for s, e in spans]
     if noun:
@@ -294,7 +326,8 @@ def rank_sentences(
         window = _unit(vector + sentence_vectors[k - 1]) if has_previous else vector
         alone = float(vector @ query)
         score = (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited
-                 + (W_SLOT if fills_slot(text, noun) else 0.0) - W_RANK * i
+                 + (W_SLOT if fills_slot(text, noun) or dates_the_document(text, asked_refs) else 0.0)
+                 - W_RANK * i
                  + (W_NAMED if answer_type == "person" and _names_someone_new(text, question) else 0.0)
                  + W_DENSE * alone + W_WINDOW * float(window @ query)
                  + W_TITLED * float(_unit(vector + title_vectors[title_of[i]]) @ query))

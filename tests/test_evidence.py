@@ -64,6 +64,20 @@ def test_how_many_is_answered_by_a_figure_or_an_amount(sentence: str, holds: boo
     assert evidence.holds_expected(sentence, "count", "Có bao nhiêu lần?") is holds
 
 
+def test_issue_date_right_after_the_asked_code() -> None:
+    sentence = ("Báo cáo cho biết, sau 10 năm thực hiện Nghị quyết số 25-NQ/TW và Chương trình hành động số "
+                "23-Ctr/TU ngày 15/7/2013 của Thành ủy Hà Nội.")
+    assert not evidence.dates_the_document(sentence, {"NQ:25"})
+    assert evidence.dates_the_document(sentence, {"Ctr:23"})
+    assert evidence.dates_the_document("Nghị quyết số 25-NQ/TW ngày 3/6/2013 của Ban Chấp hành.", {"NQ:25"})
+
+
+def test_a_share_of_the_counted_noun_is_a_count() -> None:
+    question = "Tây Hồ có bao nhiêu phường?"
+    assert evidence.holds_expected("Hiện nay, 8/8 phường đều phân công đồng chí Bí thư.", "count", question)
+    assert not evidence.holds_expected("Hội nghị ngày 8/8 tại phường Nhật Tân.", "count", question)
+
+
 def _passage(doc: str, sentences: list[str]) -> Hit:
     text = " ".join(sentences)
     return Hit(Passage(f"{doc}#0", doc, 0, 0, len(text), text), title=doc, score=1.0)
