@@ -117,8 +117,12 @@ def fills_slot(sentence: str, noun: str | None) -> bool:
     text = search_text(sentence)
     if not has_vietnamese_diacritics(noun):  # "bao nhieu hoi vien", typed without tone marks
         text = fold_diacritics(text)
-    pattern = r"\d[\d.,]*\s+(?:\w+\s+){0,2}?" + r"\s+".join(map(re.escape, noun.split())) + r"\b"
-    return re.search(pattern, text) is not None
+    return re.search(r"\d[\d.,]*\s+(?:\w+\s+){0,2}?" + _words_of(noun), text) is not None
+
+
+def _words_of(noun: str) -> str:
+    """A pattern for the noun's words in a row, as whole words."""
+    return r"\s+".join(map(re.escape, noun.split())) + r"\b"
 
 
 _ISSUE_DATE = re.compile(r"\s*,?\s*(?:(?:được\s+)?ban hành\s+)?ngày\s+\d", re.IGNORECASE)
@@ -140,8 +144,7 @@ def _ratio_of(sentence: str, noun: str | None) -> bool:
         return False
     from index.normalize import search_text
 
-    pattern = r"(?<![\w/])\d+/\d+\s+" + r"\s+".join(map(re.escape, noun.split())) + r"\b"
-    return re.search(pattern, search_text(sentence)) is not None
+    return re.search(r"(?<![\w/])\d+/\d+\s+" + _words_of(noun), search_text(sentence)) is not None
 
 
 def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
