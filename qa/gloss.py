@@ -221,7 +221,7 @@ def _render(text: str, pieces: list[str], unrendered: list[str]) -> int:
     for m in _TERM_RE.finditer(lowered):
         between = text[cursor : m.start()]
         content += _leftovers(between, pieces, unrendered)
-        index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+        index = int(m.lastgroup[1:])  # the one alternative that matched: "t12" is _TERMS[12]
         term = _TERMS[index][1]
         if counted is not None and not between.strip() and term not in _ACTIONS:
             # "how many Red Cross chapters": English puts the head noun last, Vietnamese first
