@@ -38,16 +38,14 @@ def _norm(s: str) -> str:
 
 
 def collect(idx, queries: list[dict]) -> list[tuple]:
-    """(question, answers, answer type, query vector, top hits) per question, as qa.answer retrieves them."""
+    """(question, answers, answer type, FactEvidence) per question, gathered as qa.answer gathers them."""
     from qa.analyze import analyze
-    from qa.compose import _prefer_constrained
+    from qa.compose import fact_evidence
 
     rows = []
     for q in queries:
         analysis = analyze(q["question"])
-        qv = idx.query_vector(q["question"])
-        hits = _prefer_constrained(idx, idx.hits(idx.candidates(q["question"], query_vector=qv)[:10]), analysis)
-        rows.append((q["question"], q["answers"], analysis.answer_type, qv, hits))
+        rows.append((q["question"], q["answers"], analysis.answer_type, fact_evidence(idx, q["question"], analysis)))
     return rows
 
 
@@ -70,11 +68,12 @@ def hits_per_question(rows: list[tuple], encode, lexical, values: dict[str, floa
 
     out = np.zeros(len(rows), dtype=bool)
     with weights_set(values):
-        for k, (question, answers, answer_type, qv, hits) in enumerate(rows):
-            ranked = evidence.rank_sentences(question, answer_type, hits, qv, encode, lexical)
+        for k, (_, answers, answer_type, found) in enumerate(rows):
+            ranked = evidence.rank_sentences(found.words, answer_type, found.hits, found.query_vector, encode,
+                                             lexical, given=found.given)
             if ranked:
                 best = ranked[0]
-                quote = hits[best.hit_index].passage.text[best.start : best.end]
+                quote = found.hits[best.hit_index].passage.text[best.start : best.end]
                 out[k] = any(_norm(a) in _norm(quote) for a in answers)
     return out
 

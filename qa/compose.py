@@ -90,32 +90,54 @@ def _enumerates(question: str, analysis: "QuestionAnalysis") -> bool:
     return bool(analysis.refs or analysis.localities or analysis.asks_for_places or _asks_for_documents(question))
 
 
+@dataclass(frozen=True)
+class FactEvidence:
+    """What a fact answer is chosen from, gathered as ``qa.answer`` does (``bench.tune_evidence`` reuses it)."""
+
+    words: str  # the question's words in Vietnamese: itself, or an English question's rendering
+    rendered: Gloss | None  # the rendering, for an English question
+    query_vector: object
+    candidates: list
+    hits: list[Hit]  # the top 10, constrained articles first
+    given: list[str]  # per hit: the question's places and documents its article is about
+
+
+def fact_evidence(index: "Index", question: str, analysis: "QuestionAnalysis",
+                  filters: SearchFilters = SearchFilters()) -> FactEvidence:
+    # Words are matched in Vietnamese: an English question through its glossary rendering (qa/gloss.py),
+    # while the query vector stays the question's own (e5 matches across languages).
+    rendered = gloss(question, analysis) if analysis.language == "en" else None
+    words = rendered.text if rendered and rendered.text else question
+    query_vector = index.query_vector(question)
+    candidates = index.candidates(f"{question} {words}" if rendered else question, filters=filters,
+                                  query_vector=query_vector)
+    hits = _naming_the_documents_first(index, candidates, analysis)
+    constrained = bool(analysis.refs or analysis.localities)
+    entities_of = {doc_id: index.entities(doc_id) for doc_id in {h.doc_id for h in hits}} if constrained else {}
+    hits = _prefer_constrained(hits, analysis, entities_of)
+    return FactEvidence(words, rendered, query_vector, candidates, hits,
+                        _given_by_article(hits, analysis, entities_of))
+
+
 def _fact_answer(index: "Index", question: str, analysis: "QuestionAnalysis", filters: SearchFilters) -> Answer:
     lang = analysis.language
     lexical = index.lexical()
-    # Words are matched in Vietnamese: an English question through its glossary rendering (qa/gloss.py),
-    # while the query vector stays the question's own (e5 matches across languages).
-    rendered = gloss(question, analysis) if lang == "en" else None
-    words_of = rendered.text if rendered and rendered.text else question
-    query_vector = index.query_vector(question)
-    candidates = index.candidates(f"{question} {words_of}" if rendered else question, filters=filters,
-                                  query_vector=query_vector)
-    hits = _naming_the_documents_first(index, candidates, analysis)
+    found = fact_evidence(index, question, analysis, filters)
+    hits = found.hits
     if not hits:
         return _abstain(question, lang, ())
-    hits = _prefer_constrained(index, hits, analysis)
-    weights = idf_weights(words_of, lexical)
+    weights = idf_weights(found.words, lexical)
     best_cov = max(coverage(h.passage.text + " " + h.title, weights, folded=False) for h in hits[:3])
-    best_dense = max((c.dense_score or 0.0) for c in candidates[:3])
+    best_dense = max((c.dense_score or 0.0) for c in found.candidates[:3])
     nearby = " ".join(h.title + " " + h.passage.text for h in hits[:3])
-    if rendered is None:
+    if found.rendered is None:
         unknown = unknown_share(weights, question, lexical, nearby)
     else:
-        unknown = _unknown_english(rendered, lexical)
+        unknown = _unknown_english(found.rendered, lexical)
     if (best_cov < MIN_COVERAGE and best_dense < MIN_DENSE) or unknown >= MAX_UNKNOWN:
         return _abstain(question, lang, hits[:RELATED_SHOWN])
-    ranked = rank_sentences(words_of, analysis.answer_type, hits, query_vector, index.encode_sentences, lexical,
-                            given=_given_by_article(index, hits, analysis))
+    ranked = rank_sentences(found.words, analysis.answer_type, hits, found.query_vector, index.encode_sentences,
+                            lexical, given=found.given)
     if not ranked:  # no sentence holds an answer of the expected type
         return _abstain(question, lang, hits[:RELATED_SHOWN])
     best = ranked[0]
@@ -140,15 +162,14 @@ def _unknown_english(rendered: Gloss, lexical) -> float:
     return unknown / rendered.content_words
 
 
-def _prefer_constrained(index: "Index", hits: list[Hit], analysis: "QuestionAnalysis") -> list[Hit]:
+def _prefer_constrained(hits: list[Hit], analysis: "QuestionAnalysis", entities_of: dict) -> list[Hit]:
     """Move passages of articles that match the question's document references and localities first:
-    an exact "290" outranks a semantically close "218" (dense vectors blur numbers)."""
+    an exact "290" outranks a semantically close "218" (dense vectors blur numbers). ``entities_of``: each
+    hit's article entities (read once per article by the caller)."""
     if not analysis.refs and not analysis.localities:
         return hits
     ref_keys = {r.key for r in analysis.refs}
     place_keys = {_place_key(p.name) for p in analysis.localities}
-
-    entities_of = {doc_id: index.entities(doc_id) for doc_id in {h.doc_id for h in hits}}
 
     def matches(hit: Hit) -> int:
         entities = entities_of[hit.doc_id]
@@ -173,12 +194,11 @@ def _naming_the_documents_first(index: "Index", candidates: list, analysis: "Que
     return sorted(hits, key=lambda h: h.doc_id not in docs)[:10]  # stable: retrieval order otherwise
 
 
-def _given_by_article(index: "Index", hits: Sequence[Hit], analysis: "QuestionAnalysis") -> list[str]:
+def _given_by_article(hits: Sequence[Hit], analysis: "QuestionAnalysis", entities_of: dict) -> list[str]:
     """Per hit: the question's places and documents that the hit's article is about, as the question
     writes them (and by their Vietnamese names, for an English question)."""
     if not analysis.refs and not analysis.localities:
         return []
-    entities_of = {doc_id: index.entities(doc_id) for doc_id in {h.doc_id for h in hits}}
     given = []
     for hit in hits:
         entities = entities_of[hit.doc_id]
