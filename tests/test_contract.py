@@ -52,6 +52,17 @@ def test_search_json_single(cli_index):
     assert scores == sorted(scores, reverse=True)
 
 
+def test_output_cut_short_by_its_reader_is_no_error(cli_index, tmp_path):
+    # `… --json | head -c 100`: a closed pipe ends the command quietly, without a traceback.
+    queries = tmp_path / "many.jsonl"
+    queries.write_text("".join(json.dumps({"id": i, "question": "dân vận"}) + "\n" for i in range(200)),
+                       encoding="utf-8")
+    proc = subprocess.run(
+        f"{sys.executable} -m tracuu.cli search --queries {queries} --index {cli_index} --json | head -c 100",
+        shell=True, capture_output=True, text=True, timeout=600)
+    assert len(proc.stdout) == 100 and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
 def test_search_batch_keeps_order(cli_index, tmp_path):
     queries = tmp_path / "q.jsonl"
     queries.write_text("\n".join(json.dumps({"id": i, "question": q}, ensure_ascii=False) for i, q in [

@@ -254,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `tracuu search --queries … --json | head`: the reader has what it wanted. Point stdout at
+        # /dev/null so the interpreter's final flush does not raise again, and exit like other Unix tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
