@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all browser-deps clean
+.PHONY: run test test-all browser-deps doc-deps clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,15 +18,24 @@ $(STAMP): pyproject.toml
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-run: $(STAMP)
+# Debian tools the document readers call: Tesseract with its Vietnamese model (OCR of scans and images),
+# antiword and catdoc (.doc). Missing ones make those files refused with the package to install.
+DOC_TOOLS := tesseract antiword catdoc
+doc-deps:
+	@for t in $(DOC_TOOLS); do command -v $$t >/dev/null 2>&1 || missing=1; done; \
+	test -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata || missing=1; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+		tesseract-ocr tesseract-ocr-vie antiword catdoc >/dev/null; fi
+
+run: $(STAMP) doc-deps
 	$(BIN)/tracuu serve
 
 # The default run skips tests marked slow (50 MB article, million-line JSONL, full xquad eval);
 # `make test-all` runs them too.
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps doc-deps
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test-all: $(STAMP) browser-deps
+test-all: $(STAMP) browser-deps doc-deps
 	$(BIN)/python -m pytest -q
 
 clean:
