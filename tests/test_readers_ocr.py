@@ -8,8 +8,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from readers_fixtures import make_png, make_scanned_pdf, make_text_pdf
+from bench.make_documents import make_png, make_scanned_pdf, make_text_pdf
 
+# Until the index/ingest package exists (issue 11's layout) these tests have nothing to test.
+pytest.importorskip("index.ingest.readers", reason="needs the index/ingest package layout")
 from index.ingest.readers import read_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

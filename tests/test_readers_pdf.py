@@ -9,8 +9,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from readers_fixtures import make_loose_glyph_pdf, make_text_pdf, paragraphs
+from bench.make_documents import make_loose_glyph_pdf, make_text_pdf, paragraphs
 
+# Until the index/ingest package exists (issue 11's layout) these tests have nothing to test.
+pytest.importorskip("index.ingest.readers", reason="needs the index/ingest package layout")
 from index.ingest.readers import ReadLimits, RefusedInput, read_document
 from index.ingest.readers.layout import drop_furniture, reflow
 

@@ -1,5 +1,6 @@
-"""Real documents made from the seed articles, for the reader tests: PDFs (text layer, scanned, loose
-glyphs), images, DOCX, ODT, RTF, and legacy-encoded text. Each maker writes one file and returns its path."""
+"""Real documents made from the seed articles, for the reader tests and `bench.formats`: PDFs (text layer,
+scanned, loose glyphs), images, DOCX, ODT, RTF, and legacy-encoded text. Each maker writes one file and
+returns its path."""
 
 from __future__ import annotations
 
