@@ -78,3 +78,31 @@ def test_tcvn3_doc_whose_converter_dropped_the_u_horn_is_refused():
     # optional hyphen, which antiword and catdoc drop. Converting would give "Trởng", so it is refused.
     with pytest.raises(RefusedInput, match="lost its 'ư'"):
         read_document(FIXTURES / "tcvn3_lost_u.doc")
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "viqr"])
+def test_text_file_bytes_in_each_encoding(encoding):
+    from index.ingest.readers.text import decode_legacy_text
+
+    text = seed_texts()[3]
+    legacy = L.encode(text, encoding)
+    for data in (legacy.encode("cp1252", "replace"), legacy.encode("utf-8")):
+        got = decode_legacy_text(data)
+        assert got is not None and got[1] == encoding
+        assert got[0] == (L.tcvn3_case_loss(text) if encoding == "tcvn3" else text)
+
+
+def test_utf8_vietnamese_and_windows_1258_are_not_legacy():
+    from index.ingest.readers.text import decode_legacy_text
+
+    text = seed_texts()[0]
+    assert decode_legacy_text(text.encode("utf-8")) == (text, None)
+    # Windows-1258 (not UTF-8, not TCVN3/VNI-shaped): left to the caller.
+    # Windows-1258 writes the vowel shape precomposed and the tone as a combining mark.
+    def cp1258(ch: str) -> str:
+        nfd = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in nfd if c in "\u0300\u0301\u0303\u0309\u0323")
+        return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones)) + tones
+
+    data = "".join(cp1258(c) for c in "Hà Nội và Cần Thơ tổ chức hội nghị. " * 50).encode("cp1258")
+    assert decode_legacy_text(data) is None

@@ -310,6 +310,15 @@ def convert_bytes(data: bytes, *, min_confidence: float) -> tuple[str, LegacyEnc
     """Bytes that are not UTF-8, tried as TCVN3/VNI (read as Windows-1252) and VIQR; None when they do not
     look like any of them. Raises ``RefusedInput`` when they do but too uncertainly."""
     text = data.decode("cp1252", errors="replace").replace("\r\n", "\n")
+    # Windows-1258 Vietnamese (tones as combining marks) also shows vowels followed by accented letters;
+    # when it reads as Vietnamese syllables, it is Windows-1258, which the caller decodes.
+    try:
+        as_1258 = unicodedata.normalize("NFC", data[:200_000].decode("cp1258"))
+    except UnicodeDecodeError:
+        as_1258 = ""
+    share_1258, judged_1258 = syllable_share(as_1258)
+    if judged_1258 >= 10 and share_1258 >= min_confidence:
+        return None
     converted, enc = convert_text(text, min_confidence=min_confidence)
     return (converted, enc) if enc else None
 
