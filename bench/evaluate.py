@@ -52,7 +52,7 @@ def _temp_index(folder: Path, model: str | None):
 
 def _ingest_with_progress(idx, paths: Sequence[str | Path], label: str, batch: int = 16) -> dict:
     """Ingest through ``Index.add_sources`` in batches so that progress can be shown on stderr."""
-    from index.sources import read_sources
+    from index.ingest.sources import read_sources
 
     started = time.perf_counter()
     sources, skipped = read_sources(paths)
@@ -82,7 +82,7 @@ def _ingest_with_progress(idx, paths: Sequence[str | Path], label: str, batch: i
 
 
 def _pid_docs(idx) -> dict[int, str]:
-    from index import store
+    from index.store import sqlite as store
 
     conn = store.connect(idx.db_path)
     try:

@@ -57,8 +57,8 @@ class Pool:
 
 
 def make_pool(texts: Sequence[str], titles: Sequence[str], vectors: np.ndarray, pids=None) -> Pool:
-    from index.chunk import split_sentences
-    from index.lexical import tokenize
+    from index.text.sentences import split_sentences
+    from index.text.tokens import tokenize
 
     sentences: list[str] = []
     source: list[int] = []
@@ -159,9 +159,9 @@ def fresh_query_vectors(pool: Pool, n: int, seed: int = SEED + 1) -> np.ndarray:
 
 
 def _syllables(text: str, folded: bool) -> list[str]:
-    """The syllable sequence ``index.lexical.tokenize`` builds its bigrams from."""
-    from index.lexical import _SPLIT, _TOKEN
-    from index.normalize import fold_diacritics, search_text
+    """The syllable sequence ``index.text.tokens.tokenize`` builds its bigrams from."""
+    from index.text.tokens import _SPLIT, _TOKEN
+    from index.text.normalize import fold_diacritics, search_text
 
     norm = search_text(text)
     if folded:
@@ -179,7 +179,7 @@ class _Units:
     """Per-unit token counts (as vocabulary ids) for one variant."""
 
     def __init__(self, pool: Pool, used_units: np.ndarray, folded: bool):
-        from index.lexical import tokenize
+        from index.text.tokens import tokenize
 
         self.vocab: dict[str, int] = {}
         n_units = pool.n_real + len(pool.sentences)
@@ -289,7 +289,7 @@ def build_lexical_fast(pool: Pool, p: Plan, pids: np.ndarray):
     """A ``LexicalIndex`` over the plan's passages, identical in content to ``LexicalIndex.build``."""
     import bm25s
 
-    from index.lexical import LexicalIndex
+    from index.store.lexical import LexicalIndex
 
     stats = {}
     retrievers = []
@@ -311,7 +311,7 @@ def build_lexical_fast(pool: Pool, p: Plan, pids: np.ndarray):
 
 def check_fast_tokens(pool: Pool, p: Plan, sample: int = 200, seed: int = SEED) -> dict:
     """Token multisets of composed passages vs ``tokenize`` of their joined text, on a sample."""
-    from index.lexical import tokenize
+    from index.text.tokens import tokenize
 
     rng = np.random.default_rng(seed)
     idx = rng.choice(len(p), size=min(sample, len(p)), replace=False)

@@ -1,10 +1,10 @@
-"""Fit the sentence-choice weights of ``qa/evidence.py`` on a tuning set (xquad_vi_dev only), and say how
+"""Fit the sentence-choice weights of ``qa/rank.py`` on a tuning set (xquad_vi_dev only), and say how
 well they hold on questions they were not fitted on.
 
     python -m bench.tune_evidence --index DIR --queries xquad_vi_dev.queries.jsonl
 
 The index must already hold the docs of the queries. Retrieval runs once per question and sentence
-vectors are cached by text; then ``qa.evidence.rank_sentences`` itself (not a copy of its formula) is run
+vectors are cached by text; then ``qa.rank.rank_sentences`` itself (not a copy of its formula) is run
 for every point of a small grid over the weights, scored by how often the chosen sentence contains a gold
 answer. Prints the hit rate of the shipped weights, the best grid points, and a 5-fold cross-validated
 hit rate (weights picked on four fifths of the questions, scored on the fifth).
@@ -40,18 +40,18 @@ def _norm(s: str) -> str:
 def collect(idx, queries: list[dict]) -> list[tuple]:
     """(question, answers, answer type, FactEvidence) per question, gathered as qa.answer gathers them."""
     from qa.analyze import analyze
-    from qa.compose import fact_evidence
+    from qa.retrieve import Corpus, fact_evidence
 
     rows = []
     for q in queries:
         analysis = analyze(q["question"])
-        rows.append((q["question"], q["answers"], analysis.answer_type, fact_evidence(idx, q["question"], analysis)))
+        rows.append((q["question"], q["answers"], analysis.answer_type, fact_evidence(Corpus(idx), q["question"], analysis)))
     return rows
 
 
 @contextlib.contextmanager
 def weights_set(values: dict[str, float]) -> Iterator[None]:
-    from qa import evidence
+    from qa import rank as evidence
 
     saved = {name: getattr(evidence, name) for name in values}
     try:
@@ -64,7 +64,7 @@ def weights_set(values: dict[str, float]) -> Iterator[None]:
 
 
 def hits_per_question(rows: list[tuple], encode, lexical, values: dict[str, float]) -> np.ndarray:
-    from qa import evidence
+    from qa import rank as evidence
 
     out = np.zeros(len(rows), dtype=bool)
     with weights_set(values):
@@ -80,7 +80,7 @@ def hits_per_question(rows: list[tuple], encode, lexical, values: dict[str, floa
 
 def main() -> None:
     import index
-    from qa import evidence
+    from qa import rank as evidence
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", required=True)

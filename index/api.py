@@ -8,30 +8,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from tracuu import __version__
 from tracuu.settings import Settings
 
-from . import generation as gen
-from . import store
-from .ingest import embedding_input, embedding_query
-from .records import Article, ArticleEntities, Hit, Passage, SearchFilters
-from .search import Candidate, hybrid_candidates
+from .ingest.prepare import embedding_input, embedding_query
+from .records import Article, ArticleEntities, Candidate, Hit, Passage, SearchFilters
+from .store import generations as gen
+from .store import sqlite as store
+from .store.fusion import hybrid_candidates
+from .store import writer
+from .store.writer import IndexBusyError, ModelMismatchError
+from .text.facets import FilterError
 
 if TYPE_CHECKING:
     from .embed import Embedder
-    from .sources import SkippedInput
-
-
-class ModelMismatchError(RuntimeError):
-    pass
-
-
-class IndexBusyError(RuntimeError):
-    pass
-
-
-class FilterError(ValueError):
-    pass
+    from .ingest.sources import SkippedInput
 
 
 @dataclass(frozen=True)
@@ -115,13 +105,7 @@ class Index:
         return self.db_path.exists()
 
     def _check_model(self, meta: dict[str, str]) -> None:
-        built_with = meta.get("model_id")
-        if built_with and built_with != self.model_id:
-            raise ModelMismatchError(
-                f"the index {self.root} was built with the embedding model '{built_with}', but this run uses "
-                f"'{self.model_id}'. Search it with --model '{built_with}', or rebuild it for the new model "
-                f"with `tracuu reindex --index {self.root} --model '{self.model_id}'`."
-            )
+        writer.check_model(self.root, meta, self.model_id)
 
     def _current(self) -> _Loaded | None:
         """The loaded generation, reloaded when a writer (this or another process) committed a newer one."""
@@ -153,36 +137,21 @@ class Index:
     # --- writing --------------------------------------------------------------------------------
 
     def _write_lock(self):
-        from filelock import FileLock, Timeout
-
-        self.root.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.root / gen.LOCK_NAME), timeout=0)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise IndexBusyError(
-                f"another tracuu process is writing to {self.root}; wait for it to finish and try again "
-                "(searches keep working meanwhile)"
-            ) from None
-        return lock
+        return writer.write_lock(self.root)
 
     def _writer_conn(self):
-        conn = store.connect(self.db_path)
-        embedder = self.embedder
-        store.init_schema(conn, model_id=embedder.model_id, dim=embedder.dim)
-        self._check_model(store.get_meta(conn))
-        return conn
+        return writer.open_writer(self.db_path, self.embedder, self._check_model)
 
     def ingest(self, paths: Iterable[str | Path]) -> IngestReport:
-        from .sources import read_sources
+        from .ingest.sources import read_sources
 
         sources, skipped = read_sources(paths)
         return self.add_sources(sources, skipped=skipped)
 
     def add_sources(self, sources, *, skipped: Sequence = ()) -> IngestReport:
-        from .clean import CleanError
-        from .ingest import clean_source, prepare
-        from .sources import SkippedInput
+        from .ingest.clean import CleanError
+        from .ingest.prepare import clean_source, prepare
+        from .ingest.sources import SkippedInput
 
         started = time.perf_counter()
         lock = self._write_lock()
@@ -227,39 +196,10 @@ class Index:
         )
 
     def _embed_missing(self, conn, prepared) -> tuple[int, float]:
-        """Embed passages whose content is not cached yet. Vectors are committed batch by batch, apart from
-        the article rows: a killed ingest keeps its finished vectors, so the retry does not redo them."""
-        embedder = self.embedder
-        wanted: dict[str, str] = {}
-        for item in prepared:
-            wanted.update(zip(item.vector_keys, item.model_inputs))
-        cached = store.cached_vectors(conn, list(wanted), embedder.model_id, embedder.dim)
-        missing = [(k, t) for k, t in wanted.items() if k not in cached]
-        started = time.perf_counter()
-        step = max(self.settings.embed_batch_size * 8, 64)
-        for i in range(0, len(missing), step):
-            batch = missing[i : i + step]
-            vectors = embedder.encode_passages([t for _, t in batch])
-            conn.execute("BEGIN IMMEDIATE")
-            store.put_vectors(conn, {k: v for (k, _), v in zip(batch, vectors)}, embedder.model_id)
-            conn.execute("COMMIT")
-        return len(missing), time.perf_counter() - started
+        return writer.embed_missing(conn, self.embedder, prepared, batch=max(self.settings.embed_batch_size * 8, 64))
 
     def _commit(self, conn, apply) -> None:
-        """Apply row changes and build the next generation's files in one SQLite transaction."""
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            apply(conn)
-            meta = store.get_meta(conn)
-            next_generation = int(meta["generation"]) + 1
-            info = gen.build_generation(conn, self.root, next_generation, meta["model_id"], int(meta["dim"]))
-            store.set_meta(conn, "generation", str(next_generation))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        gen.write_manifest(self.root, conn, __version__, faiss_factory=info.factory)
-        gen.collect_garbage(self.root, keep={next_generation, next_generation - 1})
+        writer.commit(conn, self.root, apply)
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         """Delete articles and their passages; returns the ids that were present."""
@@ -344,7 +284,7 @@ class Index:
         return out
 
     def allowed_pids(self, filters: SearchFilters) -> set[int]:
-        from .facets import doc_values, locality_values
+        from .text.facets import doc_values, locality_values
 
         conn = self._conn()
         if conn is None:

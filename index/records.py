@@ -146,3 +146,24 @@ class Hit:
             "url": self.url,
             "date": self.date,
         }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One passage fused from the dense and BM25 lists: its fused score and where each retriever ranked it."""
+
+    pid: int
+    score: float
+    dense_rank: int | None
+    bm25_rank: int | None
+    dense_score: float | None
+    bm25_score: float | None
+
+    @property
+    def retrievers(self) -> frozenset[str]:
+        found = set()
+        if self.dense_rank is not None:
+            found.add("dense")
+        if self.bm25_rank is not None:
+            found.add("bm25")
+        return frozenset(found)

@@ -5,7 +5,7 @@ Public surface: ``answer(index, question, filters=...)`` and the records ``Answe
 
 from __future__ import annotations
 
-from .compose import answer
+from .answers import answer
 from .records import Answer, Citation, Item
 
 __all__ = ["answer", "Answer", "Citation", "Item"]

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from index.places import find_localities
+from index.text.places import find_localities
 from index.records import DocRef, Locality, LocalityLevel
-from index.refs import find_refs, fold, fold_with_offsets, has_diacritics
+from index.text.refs import find_refs, fold, fold_with_offsets, has_diacritics
 
 Language = Literal["vi", "en"]
 AnswerType = Literal["list", "count", "date", "person", "description"]

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from index.refs import fold
+from index.text.refs import fold
 
 if TYPE_CHECKING:
     from .analyze import QuestionAnalysis

@@ -29,7 +29,7 @@ def cache_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def model_dir(cache_dir: Path) -> Path:
     """The bundled model materialised as a sentence-transformers folder."""
-    from index.e5convert import materialise_bundled_model
+    from index.embed.e5convert import materialise_bundled_model
 
     return materialise_bundled_model(cache_dir)
 
@@ -37,7 +37,7 @@ def model_dir(cache_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def st(model_dir: Path):
     """The stock sentence-transformers fp32 path over the bundled model."""
-    from index.embed import SentenceTransformerEmbedder
+    from index.embed.sbert import SentenceTransformerEmbedder
     from tracuu.settings import BUNDLED_MODEL
 
     return SentenceTransformerEmbedder(model_dir, model_id=BUNDLED_MODEL, dim=384)
@@ -63,7 +63,7 @@ def copy_index(src: Path, dst: Path) -> None:
     import shutil
     import sqlite3
 
-    from index import generation as gen
+    from index.store import generations as gen
 
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("tracuu.sqlite*", "*.lock"))
     source, target = sqlite3.connect(src / gen.DB_NAME), sqlite3.connect(dst / gen.DB_NAME)

@@ -9,7 +9,7 @@ import numpy as np
 
 from bench import synthetic as syn
 from bench.speed import run_bench
-from index.lexical import LexicalIndex
+from index.store.lexical import LexicalIndex
 
 
 def test_bench_tiny_run(tmp_path, capsys):

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.chunk import chunk_article, estimate_tokens, split_sentences
-from index.clean import clean
+from index.ingest.chunk import chunk_article
+from index.text.sentences import estimate_tokens, split_sentences
+from index.ingest.clean import clean
 from index.records import Article
-from index.sources import read_sources
+from index.ingest.sources import read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

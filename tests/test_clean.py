@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from index.clean import CleanError, clean, normalize_date
+from index.ingest.clean import CleanError, clean, normalize_date
 from index.records import SourceDoc
-from index.sources import read_sources
+from index.ingest.sources import read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

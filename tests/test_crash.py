@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 import index
-from index import generation as gen
+from index.store import generations as gen
 from tracuu.settings import Settings
 
 from conftest import copy_index
@@ -78,7 +78,10 @@ DRIVER = textwrap.dedent("""
     import sys, time
     sys.path[:0] = [{root!r}, {tests!r}]
     import index
-    from index import api, generation, store, sources, clean, chunk, entities, facets, lexical, dense, search
+    from index import api
+    from index.ingest import chunk, clean, prepare, sources
+    from index.store import dense, fusion, generations, lexical, sqlite, writer
+    from index.text import entities, facets
     from tracuu.settings import Settings
     from fakes import FakeEmbedder
 
@@ -172,7 +175,7 @@ def check_healthy(folder: Path, must_have: dict[str, int], may_have: dict[str, i
     assert articles == len(present) and passages >= articles
     # The committed generation's folder is complete; at most one older one is kept beside it.
     committed = int(idx.manifest()["generation"]) if idx.manifest() else None
-    conn = __import__("index.store", fromlist=["connect"]).connect(idx.db_path)
+    conn = __import__("index.store.sqlite", fromlist=["connect"]).connect(idx.db_path)
     try:
         generation = int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
     finally:

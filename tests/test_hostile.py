@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import index
 import qa
-from index.sources import iter_sources, read_sources
+from index.ingest.sources import iter_sources, read_sources
 from tracuu.settings import Settings
 
 from conftest import CORPUS, to_cp1258

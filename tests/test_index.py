@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import index
-from index import generation as gen
+from index.store import generations as gen
 from index.records import SearchFilters
 from tracuu.settings import Settings
 

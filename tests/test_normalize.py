@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.normalize import display_text, fold_diacritics, has_vietnamese_diacritics, search_text, unify_tones
+from index.text.normalize import display_text, fold_diacritics, has_vietnamese_diacritics, search_text, unify_tones
 
 VIET = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 ALPHABET = VIET + VIET.upper() + "bcdghklmnpqrstvx 0123456789.,;:!?-/“”\n\r\t\u00a0\u200b\ufeff\u202f\u0301\u0300"

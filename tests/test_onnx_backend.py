@@ -17,8 +17,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from index.embed import BUNDLED_DIM, SplitEmbedder, load_embedder
-from index.onnx_backend import OnnxEmbedder, OnnxInt8Embedder, ensure_onnx_model, onnx_path
+from index.embed import BUNDLED_DIM, load_embedder
+from index.embed.loader import SplitEmbedder
+from index.embed.onnx_int8 import OnnxEmbedder, OnnxInt8Embedder, ensure_onnx_model, onnx_path
 from tracuu.settings import BUNDLED_MODEL, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,9 +36,9 @@ def onnx_int8(model_dir: Path) -> OnnxInt8Embedder:
 def passages() -> list[str]:
     """What ingest embeds for the bundled corpus: cleaned, chunked, title + passage text."""
     from index.api import embedding_input
-    from index.chunk import chunk_article
-    from index.clean import clean
-    from index.sources import read_sources
+    from index.ingest.chunk import chunk_article
+    from index.ingest.clean import clean
+    from index.ingest.sources import read_sources
 
     docs, _ = read_sources([CORPUS])
     out = []

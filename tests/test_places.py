@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.places import distinct_localities, find_localities, resolve_locality
+from index.text.places import distinct_localities, find_localities, resolve_locality
 
 
 def units(text: str, **kw) -> list[tuple[str, str, str, str | None]]:

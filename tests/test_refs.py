@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.refs import distinct_refs, find_refs, fold, fold_with_offsets, is_likely_typo, parse_ref, resolve_misprints
+from index.text.refs import distinct_refs, find_refs, fold, fold_with_offsets, is_likely_typo, parse_ref, resolve_misprints
 
 
 def canon(text: str) -> list[str]:

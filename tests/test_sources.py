@@ -7,7 +7,7 @@ import os
 import types
 from pathlib import Path
 
-from index.sources import SkippedInput, iter_sources, read_sources
+from index.ingest.sources import SkippedInput, iter_sources, read_sources
 
 from conftest import to_cp1258
 

@@ -2,7 +2,7 @@
 
 SQLite is the index's source of truth. The FAISS and BM25 files of a generation are derived from it, and
 the generation number they were built for is committed in the same transaction as the rows (see
-``generation.py``), so a crash can never leave rows and vectors that disagree.
+``generations.py``), so a crash can never leave rows and vectors that disagree.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .records import Article, ArticleEntities, DocRef, Locality, Passage
+from index.records import Article, ArticleEntities, DocRef, Locality, Passage
 
 SCHEMA_VERSION = 1
 

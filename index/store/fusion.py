@@ -7,32 +7,14 @@ there, and the gap to each retriever alone is the point of fusing).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
+from index.records import Candidate
+
 from .dense import DenseIndex
 from .lexical import LexicalIndex
-
-
-@dataclass(frozen=True)
-class Candidate:
-    pid: int
-    score: float
-    dense_rank: int | None
-    bm25_rank: int | None
-    dense_score: float | None
-    bm25_score: float | None
-
-    @property
-    def retrievers(self) -> frozenset[str]:
-        found = set()
-        if self.dense_rank is not None:
-            found.add("dense")
-        if self.bm25_rank is not None:
-            found.add("bm25")
-        return frozenset(found)
 
 
 def rrf_fuse(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tracuu.settings import Settings
 
-from .records import Article, ArticleEntities, Passage, SourceDoc
+from index.records import Article, ArticleEntities, Passage, SourceDoc
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ def clean_source(source: SourceDoc) -> Article:
 
 def prepare(article: Article, settings: Settings) -> PreparedArticle:
     from .chunk import chunk_article
-    from .entities import extract_entities
-    from .facets import article_facets
+    from index.text.entities import extract_entities
+    from index.text.facets import article_facets
 
     passages = chunk_article(
         article,
@@ -54,7 +54,7 @@ def prepare(article: Article, settings: Settings) -> PreparedArticle:
 def embedding_input(title: str, passage_text: str) -> str:
     """What the model sees for a passage: the title gives a short passage its topic; tone marks unified
     so 'uỷ' and 'ủy' embed alike."""
-    from .normalize import unify_tones
+    from index.text.normalize import unify_tones
 
     body = unify_tones(passage_text)
     return f"{unify_tones(title)}\n{body}" if title else body
@@ -66,7 +66,7 @@ MAX_QUERY_CHARS = 2000
 
 
 def embedding_query(query: str) -> str:
-    from .normalize import unify_tones
+    from index.text.normalize import unify_tones
 
     return unify_tones(query[:MAX_QUERY_CHARS])
 

@@ -7,7 +7,11 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .records import Article, ArticleEntities, Locality
+from index.records import Article, ArticleEntities, Locality
+
+class FilterError(ValueError):
+    """A filter value that names nothing the index can match (an unreadable document reference)."""
+
 
 _PREFIX = re.compile(
     r"^(?:thanh pho|tp\.?|tinh|quan|huyen|thi xa|thi tran|phuong|xa|city|province|district|ward)\s+",
@@ -51,8 +55,6 @@ def doc_values(filters: Iterable[str]) -> list[str]:
     for raw in filters:
         ref = parse_ref(raw)
         if ref is None:
-            from .api import FilterError
-
             raise FilterError(
                 f"'{raw}' is not a document reference I can read; write it like 290-QĐ/TW, "
                 "'Quyết định 290' or 'QĐ 290'"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import store
+from . import sqlite as store
 from .dense import DenseIndex, choose_factory
 from .lexical import LexicalIndex
 

@@ -1,5 +1,5 @@
-"""Sentence choice (qa/evidence.py): expected-type checks, continuing sentences, context vectors; and
-which questions get a list across articles (qa/compose.py)."""
+"""Sentence choice (qa/rank.py): expected-type checks, continuing sentences, context vectors; and
+which questions get a list across articles (qa/answers/router.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 import qa
 from index.records import Hit, Passage
-from qa import evidence
+from qa import rank
 
 
 @pytest.mark.parametrize(
@@ -25,14 +25,14 @@ from qa import evidence
     ],
 )
 def test_continuing_sentences(sentence: str, continues: bool) -> None:
-    assert evidence.continues_previous(sentence) is continues
+    assert rank.continues_previous(sentence) is continues
 
 
 def test_a_date_the_question_gives_is_no_answer() -> None:
     question = "Hội nghị tổng kết công tác dân vận năm 2021 diễn ra khi nào?"
-    assert not evidence.holds_expected("Hội nghị tổng kết công tác dân vận năm 2021 thành công tốt đẹp.",
+    assert not rank.holds_expected("Hội nghị tổng kết công tác dân vận năm 2021 thành công tốt đẹp.",
                                        "date", question)
-    assert evidence.holds_expected("Hội nghị diễn ra ngày 13/01/2022 tại hội trường phường.", "date", question)
+    assert rank.holds_expected("Hội nghị diễn ra ngày 13/01/2022 tại hội trường phường.", "date", question)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_a_date_the_question_gives_is_no_answer() -> None:
     ],
 )
 def test_who_is_answered_by_a_name_a_role_or_a_body(sentence: str, holds: bool) -> None:
-    assert evidence.holds_expected(sentence, "person", "Ai vận động đoàn viên thanh niên tham gia?") is holds
+    assert rank.holds_expected(sentence, "person", "Ai vận động đoàn viên thanh niên tham gia?") is holds
 
 
 @pytest.mark.parametrize(
@@ -61,21 +61,21 @@ def test_who_is_answered_by_a_name_a_role_or_a_body(sentence: str, holds: bool) 
     ],
 )
 def test_how_many_is_answered_by_a_figure_or_an_amount(sentence: str, holds: bool) -> None:
-    assert evidence.holds_expected(sentence, "count", "Có bao nhiêu lần?") is holds
+    assert rank.holds_expected(sentence, "count", "Có bao nhiêu lần?") is holds
 
 
 def test_issue_date_right_after_the_asked_code() -> None:
     sentence = ("Báo cáo cho biết, sau 10 năm thực hiện Nghị quyết số 25-NQ/TW và Chương trình hành động số "
                 "23-Ctr/TU ngày 15/7/2013 của Thành ủy Hà Nội.")
-    assert not evidence.dates_the_document(sentence, {"NQ:25"})
-    assert evidence.dates_the_document(sentence, {"Ctr:23"})
-    assert evidence.dates_the_document("Nghị quyết số 25-NQ/TW ngày 3/6/2013 của Ban Chấp hành.", {"NQ:25"})
+    assert not rank.dates_the_document(sentence, {"NQ:25"})
+    assert rank.dates_the_document(sentence, {"Ctr:23"})
+    assert rank.dates_the_document("Nghị quyết số 25-NQ/TW ngày 3/6/2013 của Ban Chấp hành.", {"NQ:25"})
 
 
 def test_a_share_of_the_counted_noun_is_a_count() -> None:
     question = "Tây Hồ có bao nhiêu phường?"
-    assert evidence.holds_expected("Hiện nay, 8/8 phường đều phân công đồng chí Bí thư.", "count", question)
-    assert not evidence.holds_expected("Hội nghị ngày 8/8 tại phường Nhật Tân.", "count", question)
+    assert rank.holds_expected("Hiện nay, 8/8 phường đều phân công đồng chí Bí thư.", "count", question)
+    assert not rank.holds_expected("Hội nghị ngày 8/8 tại phường Nhật Tân.", "count", question)
 
 
 def _passage(doc: str, sentences: list[str]) -> Hit:
@@ -99,14 +99,14 @@ def test_a_sentence_after_one_that_restates_the_question_gains_from_it() -> None
 
     restated, follows, unrelated, other = list(vectors)
     hits = [_passage("a", [other, unrelated]), _passage("b", [restated, follows])]
-    ranked = evidence.rank_sentences("Tổ dân vận khu dân cư làm gì?", "description", hits, e[0], encode, None)
+    ranked = rank.rank_sentences("Tổ dân vận khu dân cư làm gì?", "description", hits, e[0], encode, None)
     quotes = [hits[s.hit_index].passage.text[s.start : s.end] for s in ranked]
     assert quotes.index(follows) < quotes.index(unrelated)
 
 
 def test_no_sentence_of_the_expected_type_means_no_candidates() -> None:
     hits = [_passage("a", ["Hoạt động dân vận được đẩy mạnh."])]
-    ranked = evidence.rank_sentences("Có bao nhiêu tổ?", "count", hits, np.ones(4, dtype=np.float32) / 2,
+    ranked = rank.rank_sentences("Có bao nhiêu tổ?", "count", hits, np.ones(4, dtype=np.float32) / 2,
                                      lambda texts: np.ones((len(texts), 4), dtype=np.float32) / 2, None)
     assert ranked == []
 
@@ -134,9 +134,9 @@ def test_a_misspelt_name_is_not_an_unknown_word() -> None:
     vocabulary = _Vocabulary({"đảng", "nào", "được", "ưa", "chuộng", "ở", "và", "geelong", "bendigo"})
     question = "Đảng nào được ưa chuộng ở Bedigo và Geelong?"
     weights = {t: 1.0 for t in ("đảng", "nào", "được", "ưa", "chuộng", "ở", "bedigo", "và", "geelong")}
-    assert evidence.unknown_share(weights, question, vocabulary) == pytest.approx(1 / 9)
+    assert rank.unknown_share(weights, question, vocabulary) == pytest.approx(1 / 9)
     nearby = "Đảng Lao động mạnh ở Ballarat, Bendigo và Geelong."
-    assert evidence.unknown_share(weights, question, vocabulary, nearby) == 0.0
+    assert rank.unknown_share(weights, question, vocabulary, nearby) == 0.0
 
 
 def test_vietnamese_syllables_one_mark_apart_are_different_words() -> None:
@@ -144,4 +144,4 @@ def test_vietnamese_syllables_one_mark_apart_are_different_words() -> None:
     question = "Giá vàng hôm nay là bao nhiêu?"
     weights = {t: 1.0 for t in ("giá", "vàng", "hôm", "nay", "là", "bao", "nhiêu")}
     nearby = "Gia đình anh vang danh khắp vùng."
-    assert evidence.unknown_share(weights, question, vocabulary, nearby) == pytest.approx(2 / 7)
+    assert rank.unknown_share(weights, question, vocabulary, nearby) == pytest.approx(2 / 7)

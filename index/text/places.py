@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.records import Locality, LocalityLevel
-from index.refs import fold, fold_with_offsets, has_diacritics
+from index.text.refs import fold, fold_with_offsets, has_diacritics
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.normalize import has_vietnamese_diacritics
+from index.text.normalize import has_vietnamese_diacritics
 from index.records import SourceDoc, SourceKind
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024

@@ -29,7 +29,7 @@ from typing import Any, Callable, Literal, Sequence
 import numpy as np
 
 
-from .embed import BUNDLED_DIM, BundledModelIdentity, _as_unit_rows, prepare_texts
+from .base import BUNDLED_DIM, BundledModelIdentity, as_unit_rows, prepare_texts
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ class OnnxEmbedder(BundledModelIdentity):
                 ids[r, : len(seq)] = seq
                 mask[r, : len(seq)] = 1
             out[rows] = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-        return _as_unit_rows(out, len(items), BUNDLED_DIM)
+        return as_unit_rows(out, len(items), BUNDLED_DIM)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, QUERY_PREFIX)

@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from index.lexical import pick_variant, tokenize
+from index.text.tokens import pick_variant, tokenize
 from index.records import Hit
 
 # Weights of the sentence score (fitted on xquad_vi_dev; README has the sweep).
@@ -93,7 +93,7 @@ class ScoredSentence:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    from index.chunk import split_sentences
+    from index.text.sentences import split_sentences
 
     return [(s, e) for s, e in split_sentences(text) if text[s:e].strip()]
 
@@ -103,7 +103,7 @@ _COUNTED = re.compile(r"(?:bao nhiêu|mấy)\s+(?:là\s+)?(\w+(?:\s+\w+)?)")
 
 def counted_noun(question: str) -> str | None:
     """The noun a count question counts: 'có bao nhiêu hội viên?' → 'hội viên'."""
-    from index.normalize import search_text
+    from index.text.normalize import search_text
 
     match = _COUNTED.search(search_text(question))
     return match.group(1) if match else None
@@ -112,7 +112,7 @@ def counted_noun(question: str) -> str | None:
 def fills_slot(sentence: str, noun: str | None) -> bool:
     if not noun:
         return False
-    from index.normalize import fold_diacritics, has_vietnamese_diacritics, search_text
+    from index.text.normalize import fold_diacritics, has_vietnamese_diacritics, search_text
 
     text = search_text(sentence)
     if not has_vietnamese_diacritics(noun):  # "bao nhieu hoi vien", typed without tone marks
@@ -133,7 +133,7 @@ def dates_the_document(sentence: str, asked_refs: set[str]) -> bool:
     "Nghị quyết số 25-NQ/TW ngày 3/6/2013" — how Vietnamese texts give the date a document was issued."""
     if not asked_refs:
         return False
-    from index.refs import find_refs
+    from index.text.refs import find_refs
 
     return any(ref.key in asked_refs and _ISSUE_DATE.match(sentence, ref.end) for ref in find_refs(sentence))
 
@@ -142,7 +142,7 @@ def _ratio_of(sentence: str, noun: str | None) -> bool:
     """A share of the counted noun, "8/8 phường", which otherwise reads as a date or a code."""
     if not noun:
         return False
-    from index.normalize import search_text
+    from index.text.normalize import search_text
 
     return re.search(r"(?<![\w/])\d+/\d+\s+" + _words_of(noun), search_text(sentence)) is not None
 
@@ -171,7 +171,7 @@ def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
 
 
 def _asked_refs(question: str) -> set[str]:
-    from index.refs import find_refs
+    from index.text.refs import find_refs
 
     return {ref.key for ref in find_refs(question)}
 
@@ -184,7 +184,7 @@ def _names_someone_new(sentence: str, question: str) -> bool:
 
 def _adds_term(pattern: re.Pattern[str], sentence: str, question: str) -> bool:
     """Whether the sentence holds a term of ``pattern`` that the question does not already contain."""
-    from index.normalize import search_text
+    from index.text.normalize import search_text
 
     asked = {m.group() for m in pattern.finditer(search_text(question))}
     return any(m.group() not in asked for m in pattern.finditer(search_text(sentence)))

@@ -14,9 +14,9 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from index.places import distinct_localities, find_localities
+from index.text.places import distinct_localities, find_localities
 from index.records import Article, ArticleEntities, DocRef, Locality
-from index.refs import distinct_refs, find_refs, fold, resolve_misprints
+from index.text.refs import distinct_refs, find_refs, fold, resolve_misprints
 
 __all__ = ["extract_entities", "passage_entities", "find_event_date", "find_people", "distinct_refs",
            "distinct_localities"]

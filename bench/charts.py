@@ -1,0 +1,103 @@
+"""The bench report as a latency plot and a markdown summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .common import (
+    DEPTH, md_table,
+)
+
+
+PLOT_SERIES = (
+    ("faiss_flat_alone_k10", "FAISS flat alone (k=10)"),
+    ("bm25s_alone_retrieve_k10", "bm25s alone (k=10)"),
+    (f"DenseIndex.search_k{DEPTH}", "project dense (k=50)"),
+    (f"LexicalIndex.search_k{DEPTH}", "project BM25 (k=50)"),
+    (f"hybrid_candidates_depth{DEPTH}", "hybrid_candidates (RRF)"),
+    ("Index.search k10 (incl. query embedding)", "Index.search (with query embedding)"),
+    ("qa.answer", "qa.answer"),
+)
+
+
+def plot(report: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [s["size"] for s in report["sizes"]]
+    fig, ax = plt.subplots(figsize=(8.5, 5.5), dpi=120)
+    for key, label in PLOT_SERIES:
+        p50 = [s["latency"].get(key, {}).get("p50_ms") for s in report["sizes"]]
+        p95 = [s["latency"].get(key, {}).get("p95_ms") for s in report["sizes"]]
+        line, = ax.plot(sizes, p50, marker="o", label=f"{label} p50")
+        ax.plot(sizes, p95, linestyle=":", color=line.get_color(), alpha=0.8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("passages in the index")
+    ax.set_ylabel("latency per query, ms (solid p50, dotted p95)")
+    cpu = report["machine"].get("cpu_model", "")
+    ax.set_title(f"tracuu query latency vs corpus size\n{cpu}, {report['machine'].get('logical_cores')} cores",
+                 fontsize=10)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def markdown(report: dict) -> str:
+    ing = report["ingest"]
+    lines = [f"## tracuu bench ({'quick' if report['quick'] else 'full'})", "",
+             f"Machine: {report['machine'].get('cpu_model')}, {report['machine'].get('logical_cores')} cores, "
+             f"{report['machine'].get('ram_gib')} GiB; load average at start "
+             f"{report['machine'].get('load_average_at_start')}", "",
+             f"### Ingest throughput ({ing['passages']} passages, {ing['model_tokens']} model tokens)", "",
+             md_table(["path", "seconds", "passages/s", "tokens/s"],
+                      [[k, v["seconds"], v["passages_per_s"], v["tokens_per_s"]] for k, v in ing["paths"].items()]),
+             "",
+             f"Overhead ratio ingest total / raw encode: {ing['overhead_ratio_ingest_total_vs_raw']}; "
+             f"ingest embed part / raw encode: {ing['overhead_ratio_ingest_embed_vs_raw']}", "",
+             "### Query latency, p50 / p95 ms", ""]
+    header = ["path"] + [f"{s['size']:,}" for s in report["sizes"]]
+    rows = []
+    for key, label in PLOT_SERIES:
+        row = [label]
+        for s in report["sizes"]:
+            v = s["latency"].get(key) or {}
+            row.append(f"{v.get('p50_ms', 0):.2f} / {v.get('p95_ms', 0):.2f}" if v.get("p50_ms") is not None else "–")
+        rows.append(row)
+    lines += [md_table(header, rows), "", "### Build and memory", ""]
+    rows = []
+    for s in report["sizes"]:
+        b, m = s["build"], s["memory"]
+        rows.append([f"{s['size']:,}", b["dense_factory"], b["dense_seconds"], b["lexical_seconds"],
+                     b["lexical_path"].split(" ")[0], m["dense_bytes_per_passage"], m["lexical_bytes_per_passage"],
+                     m["disk_bytes_per_passage"], m["rss_after_load_delta_mb"], s["process_peak_rss_mb"]])
+    lines.append(md_table(["size", "FAISS", "dense build s", "BM25 build s", "BM25 path", "dense B/passage",
+                           "BM25 B/passage", "disk B/passage", "RSS after load +MB", "process peak MB"], rows))
+    recalls = [s for s in report["sizes"] if "knob" in s.get("ann_recall", {})]
+    exact = [f"{s['size']:,}" for s in report["sizes"] if s.get("ann_recall", {}).get("exact")]
+    if recalls or exact:
+        lines += ["", "### Recall@10 vs exact of the project's structure (k=50 searches): real questions strict / "
+                  "tie-tolerant / synthetic queries strict (p50 ms per query)", ""]
+        if exact:
+            lines.append(f"Exact (flat) search at {', '.join(exact)}: recall 1.")
+        for s in recalls:
+            rec = s["ann_recall"]
+            name = rec["knob"]
+            syn_by = {r[name]: r for r in rec["sweep_synthetic_queries"]}
+            rows = [[f"{r[name]}{' (default)' if r[name] == rec['default'] else ''}",
+                     f"{r['recall@10']:.3f}", f"{r['recall@10_tie_tolerant']:.3f}",
+                     f"{syn_by[r[name]]['recall@10']:.3f}", f"{r['p50_ms']:.2f}", f"{r['p95_ms']:.2f}"]
+                    for r in rec["sweep_real_questions"]]
+            lines += ["", f"{s['size']:,} passages, {rec['factory']}:", "",
+                      md_table([name, "real strict", "real tie-tolerant", "synthetic strict", "p50 ms", "p95 ms"], rows)]
+    lines += ["", f"Total {report['seconds_total']:.0f}s; process peak RSS {report['process_peak_rss_mb']} MB."]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------ command
+
+

@@ -1,0 +1,72 @@
+"""Fact questions: one quoted sentence, cited, or an abstention when the corpus does not talk about what
+was asked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from index.records import SearchFilters
+from index.text import tokenize
+
+from ..gloss import Gloss
+from ..rank import coverage, idf_weights, rank_sentences, unknown_share
+from ..records import Answer, Citation
+from ..retrieve import fact_evidence
+from .abstain import abstain
+from .wording import according
+
+if TYPE_CHECKING:
+    from ..analyze import QuestionAnalysis
+    from ..retrieve import Corpus
+
+# Abstain when the best passage covers less than this share of the question's (IDF-weighted) words and
+# its cosine is below MIN_DENSE: the corpus does not talk about what was asked.
+MIN_COVERAGE = 0.35
+MIN_DENSE = 0.82
+# ...or when half of a Vietnamese question's IDF mass is in words the corpus never uses (xquad_vi_dev's
+# answerable questions stay under 0.4; "Giá vàng hôm nay là bao nhiêu?" is at 0.66). For an English
+# question: half of its content words neither in the glossary nor in the corpus (qa/gloss.py).
+MAX_UNKNOWN = 0.5
+RELATED_SHOWN = 3
+
+
+def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", filters: SearchFilters) -> Answer:
+    lang = analysis.language
+    lexical = corpus.lexical()
+    found = fact_evidence(corpus, question, analysis, filters)
+    hits = found.hits
+    if not hits:
+        return abstain(question, lang, ())
+    weights = idf_weights(found.words, lexical)
+    best_cov = max(coverage(h.passage.text + " " + h.title, weights, folded=False) for h in hits[:3])
+    best_dense = max((c.dense_score or 0.0) for c in found.candidates[:3])
+    nearby = " ".join(h.title + " " + h.passage.text for h in hits[:3])
+    if found.rendered is None:
+        unknown = unknown_share(weights, question, lexical, nearby)
+    else:
+        unknown = unknown_english(found.rendered, lexical)
+    if (best_cov < MIN_COVERAGE and best_dense < MIN_DENSE) or unknown >= MAX_UNKNOWN:
+        return abstain(question, lang, hits[:RELATED_SHOWN])
+    ranked = rank_sentences(found.words, analysis.answer_type, hits, found.query_vector, corpus.encode_sentences,
+                            lexical, given=found.given)
+    if not ranked:  # no sentence holds an answer of the expected type
+        return abstain(question, lang, hits[:RELATED_SHOWN])
+    best = ranked[0]
+    hit = hits[best.hit_index]
+    citation = Citation(1, hit, best.start, best.end)
+    text = according(lang, hit, citation)
+    return Answer(question, text, False, lang, "fact", (citation,))
+
+
+def unknown_english(rendered: Gloss, lexical) -> float:
+    """Share of an English question's content words that the glossary cannot render and the corpus never
+    uses: "weather" and "tomorrow" in "What is the weather in Hanoi tomorrow?" (2 of 3)."""
+    if not rendered.content_words or lexical is None:
+        return 0.0
+
+    unknown = 0
+    for word in rendered.unrendered:
+        tokens = tokenize(word, folded=True)
+        df = lexical.document_frequency(tokens, folded=True) if tokens else {}
+        unknown += not tokens or not all(df.get(t) for t in tokens)
+    return unknown / rendered.content_words

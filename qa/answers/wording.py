@@ -1,0 +1,55 @@
+"""The fixed words around quotes, in the question's language: frames, list intros, notes, abstentions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.records import Hit
+
+from ..records import Citation
+
+
+@dataclass(frozen=True)
+class Wording:
+    according: str
+    none_found: str
+    list_intro: str
+    not_level: str
+    misprint: str
+
+
+WORDING = {
+    "vi": Wording(
+        according="Theo bài “{title}”{date}: “{quote}” [{n}]",
+        none_found="Không tìm thấy thông tin trả lời câu hỏi này trong các bài viết đã lập chỉ mục.",
+        list_intro="Tìm thấy {count} kết quả trong các bài viết:",
+        not_level="{label} là đơn vị cấp {level}, không phải {asked}.",
+        misprint="bài viết in “{printed}”, đã đối chiếu với tiêu đề là {canonical}",
+    ),
+    "en": Wording(
+        according="According to “{title}”{date}: “{quote}” [{n}]",
+        none_found="The indexed articles do not contain an answer to this question.",
+        list_intro="Found {count} matching results in the articles:",
+        not_level="{label} is a {level}-level unit, not a {asked}.",
+        misprint="the article prints “{printed}”; its title gives {canonical}",
+    ),
+}
+LEVEL_NAME = {
+    "vi": {"province": "tỉnh/thành phố", "district": "quận/huyện", "ward": "phường/xã"},
+    "en": {"province": "province/city", "district": "district", "ward": "ward/commune"},
+}
+
+
+def according(lang: str, hit: Hit, citation: Citation) -> str:
+    date = f" ({hit.date})" if hit.date else ""
+    return WORDING[lang].according.format(title=hit.title, date=date, quote=citation.quote, n=citation.n)
+
+
+def misprint_note(lang: str, entities, hit: Hit) -> str:
+    notes = []
+    for ref in entities.refs:
+        if ref.corrected_from and f"{ref.corrected_from}-{ref.kind}" in hit.passage.text:
+            notes.append(WORDING[lang].misprint.format(
+                printed=f"{ref.corrected_from}-{ref.kind}" + (f"/{ref.issuer}" if ref.issuer else ""),
+                canonical=ref.canonical))
+    return "; ".join(dict.fromkeys(notes))

@@ -1,0 +1,59 @@
+"""What a question pins down — the places it names — checked against an article's stored entities and the
+gazetteer's hierarchy (an article about Tây Hồ is also about Hà Nội), and its time and action."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from index.records import Article, ArticleEntities
+from index.text import locality_key, search_text
+
+if TYPE_CHECKING:
+    from .analyze import QuestionAnalysis
+
+
+class ArticleReader(Protocol):
+    """What the checks read of the corpus (``retrieve.Corpus`` is one)."""
+
+    def article(self, doc_id: str) -> Article | None: ...
+
+    def entities(self, doc_id: str) -> ArticleEntities: ...
+
+
+def satisfies(corpus: ArticleReader, doc_id: str, analysis: "QuestionAnalysis") -> bool:
+    """Place, time and action constraints of the question, checked on the article itself."""
+    article = corpus.article(doc_id)
+    if article is None:
+        return False
+    entities = corpus.entities(doc_id)
+    if analysis.localities:
+        names = article_place_keys(entities)
+        if not all(place_key(p.name) in names for p in analysis.localities):
+            return False
+    if analysis.years:
+        years = {int(d[:4]) for d in (article.date, entities.event_date) if d}
+        if not years & set(analysis.years):
+            return False
+    if analysis.action_terms:
+        haystack = search_text(article.title + "\n" + article.text)
+        if not any(search_text(term) in haystack for term in analysis.action_terms):
+            return False
+    return True
+
+
+def place_label(place) -> str:
+    parent = place.province if place.level != "province" else None
+    return f"{place.full_name}, {parent}" if parent and parent not in place.full_name else place.full_name
+
+
+def article_place_keys(entities) -> set[str]:
+    """Every locality an article names, with the parents of its primary one (Tây Hồ → Hà Nội)."""
+    names = {place_key(p.name) for p in entities.localities}
+    place = entities.primary_locality
+    if place is not None:
+        names |= {place_key(n) for n in (place.name, place.province, place.district or "") if n}
+    return names
+
+
+def place_key(name: str) -> str:
+    return locality_key(name)

@@ -1,0 +1,141 @@
+"""Everything an answer is chosen from, gathered in one place: the only module of ``qa`` that talks to the
+index. ``Corpus`` is the index as one question sees it (articles' entities read once per question);
+``fact_evidence`` gathers a fact answer's candidates as ``qa.answer`` and ``bench.tune_evidence`` both use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+from index.records import Article, ArticleEntities, Candidate, Hit, SearchFilters
+
+from .constraints import article_place_keys, place_key
+from .gloss import Gloss, gloss
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from index.api import Index
+
+    from .analyze import QuestionAnalysis
+
+
+@dataclass
+class Corpus:
+    """The index as one question reads it. Entities and articles are read once each."""
+
+    index: "Index"
+    _entities: dict[str, ArticleEntities] = field(default_factory=dict)
+    _articles: dict[str, Article | None] = field(default_factory=dict)
+
+    def query_vector(self, question: str) -> "np.ndarray":
+        return self.index.query_vector(question)
+
+    def candidates(self, query: str, **kwargs) -> list[Candidate]:
+        return self.index.candidates(query, **kwargs)
+
+    def hits(self, candidates: Sequence[Candidate]) -> list[Hit]:
+        return self.index.hits(candidates)
+
+    def search(self, query: str, k: int, *, filters: SearchFilters = SearchFilters()) -> list[Hit]:
+        return self.index.search(query, k, filters=filters)
+
+    def docs_with(self, facet: str, values: Sequence[str]) -> set[str]:
+        return self.index.docs_with(facet, values)
+
+    def docs_matching(self, filters: SearchFilters) -> set[str]:
+        return self.index.docs_matching(filters)
+
+    def entities(self, doc_id: str) -> ArticleEntities:
+        if doc_id not in self._entities:
+            self._entities[doc_id] = self.index.entities(doc_id)
+        return self._entities[doc_id]
+
+    def article(self, doc_id: str) -> Article | None:
+        if doc_id not in self._articles:
+            self._articles[doc_id] = self.index.article(doc_id)
+        return self._articles[doc_id]
+
+    def lexical(self):
+        return self.index.lexical()
+
+    def encode_sentences(self, texts: Sequence[str]) -> "np.ndarray":
+        return self.index.encode_sentences(texts)
+
+
+@dataclass(frozen=True)
+class FactEvidence:
+    """What a fact answer is chosen from, gathered as ``qa.answer`` does (``bench.tune_evidence`` reuses it)."""
+
+    words: str  # the question's words in Vietnamese: itself, or an English question's rendering
+    rendered: Gloss | None  # the rendering, for an English question
+    query_vector: object
+    candidates: list
+    hits: list[Hit]  # the top 10, constrained articles first
+    given: list[str]  # per hit: the question's places and documents its article is about
+
+
+def fact_evidence(corpus: Corpus, question: str, analysis: "QuestionAnalysis",
+                  filters: SearchFilters = SearchFilters()) -> FactEvidence:
+    # Words are matched in Vietnamese: an English question through its glossary rendering (qa/gloss.py),
+    # while the query vector stays the question's own (e5 matches across languages).
+    rendered = gloss(question, analysis) if analysis.language == "en" else None
+    words = rendered.text if rendered and rendered.text else question
+    query_vector = corpus.query_vector(question)
+    candidates = corpus.candidates(f"{question} {words}" if rendered else question, filters=filters,
+                                  query_vector=query_vector)
+    hits = naming_the_documents_first(corpus, candidates, analysis)
+    constrained = bool(analysis.refs or analysis.localities)
+    entities_of = {doc_id: corpus.entities(doc_id) for doc_id in {h.doc_id for h in hits}} if constrained else {}
+    hits = prefer_constrained(hits, analysis, entities_of)
+    return FactEvidence(words, rendered, query_vector, candidates, hits,
+                        given_by_article(hits, analysis, entities_of))
+
+
+def prefer_constrained(hits: list[Hit], analysis: "QuestionAnalysis", entities_of: dict) -> list[Hit]:
+    """Move passages of articles that match the question's document references and localities first:
+    an exact "290" outranks a semantically close "218" (dense vectors blur numbers). ``entities_of``: each
+    hit's article entities (read once per article by the caller)."""
+    if not analysis.refs and not analysis.localities:
+        return hits
+    ref_keys = {r.key for r in analysis.refs}
+    place_keys = {place_key(p.name) for p in analysis.localities}
+
+    def matches(hit: Hit) -> int:
+        entities = entities_of[hit.doc_id]
+        score = 0
+        if ref_keys and ref_keys & {r.key for r in entities.refs}:
+            score += 1
+        if place_keys and place_keys & article_place_keys(entities):
+            score += 1
+        return score
+
+    return sorted(hits, key=lambda h: -matches(h))  # stable: keeps retrieval order within a group
+
+
+def naming_the_documents_first(corpus: "Corpus", candidates: list, analysis: "QuestionAnalysis") -> list[Hit]:
+    """The top 10 passages, those of articles that cite a document the question names first, drawn from
+    the whole candidate depth: for "Quyết định 218-QĐ/TW được ban hành ngày nào?" BM25 ranks the 218
+    passage first, but the dense side blurs 218 with 290 and fusion left it 12th."""
+    docs = set(corpus.docs_with("doc", [r.key for r in analysis.refs])) if analysis.refs else set()
+    if not docs:
+        return corpus.hits(candidates[:10])
+    hits = corpus.hits(candidates)
+    return sorted(hits, key=lambda h: h.doc_id not in docs)[:10]  # stable: retrieval order otherwise
+
+
+def given_by_article(hits: Sequence[Hit], analysis: "QuestionAnalysis", entities_of: dict) -> list[str]:
+    """Per hit: the question's places and documents that the hit's article is about, as the question
+    writes them (and by their Vietnamese names, for an English question)."""
+    if not analysis.refs and not analysis.localities:
+        return []
+    given = []
+    for hit in hits:
+        entities = entities_of[hit.doc_id]
+        places = article_place_keys(entities)
+        refs = {r.key for r in entities.refs}
+        words = [f"{p.surface} {p.name}" for p in analysis.localities if place_key(p.name) in places]
+        words += [r.surface for r in analysis.refs if r.key in refs]
+        given.append(" ".join(words))
+    return given
