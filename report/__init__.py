@@ -2,3 +2,10 @@
 
 Sits above ``qa`` and ``index``; the CLI and the UI call it.
 """
+
+from .cards import Registry, registry
+from .export import EvidenceTable, from_answer, from_hits, from_timeline, to_bytes, write
+from .timeline import Timeline, timeline
+
+__all__ = ["Registry", "registry", "Timeline", "timeline", "EvidenceTable", "from_answer", "from_hits",
+           "from_timeline", "to_bytes", "write"]
