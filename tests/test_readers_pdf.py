@@ -37,12 +37,12 @@ def test_text_pdf_pages_furniture_and_order(tmp_path):
     assert got.pages >= 3 and got.ocr_confidence == ()
     assert HEADER not in got.text and "Trang 2" not in got.text
     assert cer(src, got.text) < 0.005
-    # Every paragraph of the source is in the text whole, in order (reflow may join a short heading to
-    # the paragraph after it: the text layer has no paragraph marks).
-    flat = " ".join(got.text.split())
+    # Every paragraph of the source is one line of the text, in order (paragraphs told apart by the
+    # vertical gap between them; the one cut by a page break is continued).
+    lines = got.text.split("\n")
     pos = 0
     for para in paragraphs(src):
-        pos = flat.index(" ".join(para.split()), pos)
+        pos = lines.index(" ".join(para.split()), pos)
     # The page of a sentence is the page it was printed on.
     last = paragraphs(src)[-1]
     assert got.page_at(got.text.index(last)) == got.pages

@@ -44,21 +44,30 @@ def _read(doc, path: Path, limits: ReadLimits, progress: Progress | None) -> Ext
     texts: list[str] = []
     confs: list[float | None] = []
     scanned: list[int] = []
+    layers: list[tuple[list[str], list[float | None]] | None] = []
     for i in range(n):
         page = doc[i]
         textpage = page.get_textpage()
-        text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        lines, ys = _page_lines(textpage)
         textpage.close()
-        if sum(c.isalpha() for c in text) < limits.min_text_layer_letters:
+        if sum(c.isalpha() for c in "".join(lines)) < limits.min_text_layer_letters:
             scanned.append(i)
             text, conf = _ocr_page(page, limits)
             if progress:
                 progress(f"{path.name}: OCR page {i + 1}/{n}, confidence {conf:.0f}")
             confs.append(conf)
+            texts.append(text)
+            layers.append(None)
         else:
             confs.append(None)
+            texts.append("")
+            layers.append((lines, ys))
         page.close()
-        texts.append(text)
+    # The usual line pitch of the whole document (its lower quartile of steps down): a page of one-line
+    # paragraphs alone would take its paragraph gap for the pitch.
+    steps = sorted(s for layer in layers if layer for s in _steps(layer[1]))
+    pitch = steps[len(steps) // 4] if len(steps) >= 3 else None
+    texts = [t if layer is None else _with_paragraph_gaps(*layer, pitch) for t, layer in zip(texts, layers)]
     if not any(t.strip() for t in texts):
         raise RefusedInput("no text found in the PDF, not even by OCR")
     joined = "\n".join(texts)
@@ -75,6 +84,41 @@ def _read(doc, path: Path, limits: ReadLimits, progress: Progress | None) -> Ext
         warnings.append(f"{len(scanned)} of {n} pages read by OCR")
     return assemble(texts, title=_metadata_title(doc), converted_from=converted_from,
                     ocr_confidence=tuple(confs) if scanned else (), warnings=tuple(warnings))
+
+
+def _page_lines(textpage) -> tuple[list[str], list[float | None]]:
+    """The page's visual lines and where each sits (the bottom of its first character's font box; None
+    for an empty line): the bottom, as accented capitals reach higher than other letters."""
+    raw = textpage.get_text_range()
+    lines: list[str] = []
+    ys: list[float | None] = []
+    pos = 0
+    for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = part.lstrip()
+        top = None
+        if stripped:
+            # Text offsets are character indices: PDFium counts the line breaks it generates as characters.
+            top = textpage.get_charbox(pos + len(part) - len(stripped), loose=True)[1]
+        lines.append(part)
+        ys.append(top)
+        pos += len(part) + (2 if raw[pos + len(part):pos + len(part) + 2] == "\r\n" else 1)
+    return lines, ys
+
+
+def _steps(ys: list[float | None]) -> list[float]:
+    return [a - b for a, b in zip(ys, ys[1:]) if a is not None and b is not None and a - b > 0]
+
+
+def _with_paragraph_gaps(lines: list[str], ys: list[float | None], pitch: float | None) -> str:
+    """Lines joined, with a blank line where the step down to the next line is well over the document's
+    usual line pitch: the text layer has no paragraph marks, but the layout shows them."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        nxt = ys[i + 1] if i + 1 < len(ys) else None
+        if pitch and ys[i] is not None and nxt is not None and ys[i] - nxt > 1.3 * pitch:
+            out.append("")
+    return "\n".join(out)
 
 
 def _ocr_page(page, limits: ReadLimits) -> tuple[str, float]:
