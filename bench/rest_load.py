@@ -1,0 +1,111 @@
+"""Load test of the REST API: N concurrent clients each sending M requests (ask, search, export in turn)
+to a server on 127.0.0.1; reports errors and latency percentiles. Never aimed anywhere but loopback.
+
+    python -m bench.rest_load [--index DIR] [--clients 20] [--requests 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import socket
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+REQUESTS = [
+    ("POST", "/api/ask", {"question": "Những địa phương nào đã tổng kết 10 năm thực hiện Quyết định 290?"}),
+    ("POST", "/api/search", {"query": "Tổ dân vận khu dân cư Tây Hồ", "k": 5}),
+    ("POST", "/api/export", {"kind": "search", "text": "dân vận khéo", "format": "xlsx", "k": 5}),
+    ("POST", "/api/ask", {"question": "Quận Tây Hồ đã thành lập bao nhiêu Tổ dân vận khu dân cư?"}),
+    ("POST", "/api/export", {"kind": "ask", "text": "which districts reviewed Quyết định 290?", "format": "csv"}),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_in_thread(index, port: int | None = None):
+    """The REST API on 127.0.0.1 in a background thread; yields its base URL."""
+    import uvicorn
+
+    from rest import create_api
+
+    port = port or _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_api(index), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def run_load(base: str, clients: int = 20, requests: int = 10) -> dict:
+    import httpx
+
+    if not base.startswith(("http://127.0.0.1", "http://localhost")):
+        raise ValueError("the load test only targets a server on this machine's loopback")
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client(c: int) -> None:
+        with httpx.Client(base_url=base, timeout=120) as http:
+            for r in range(requests):
+                method, path, body = REQUESTS[(c + r) % len(REQUESTS)]
+                started = time.perf_counter()
+                try:
+                    resp = http.request(method, path, json=body)
+                    ok = resp.status_code == 200 and resp.content
+                    why = f"{path}: HTTP {resp.status_code}"
+                except httpx.HTTPError as exc:
+                    ok, why = False, f"{path}: {exc!r}"
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    if not ok:
+                        errors.append(why)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    wall = time.perf_counter() - started
+    q = statistics.quantiles(latencies, n=100)
+    return {"clients": clients, "requests": len(latencies), "errors": len(errors), "error_samples": errors[:5],
+            "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1),
+            "max_ms": round(max(latencies) * 1000, 1), "wall_s": round(wall, 1),
+            "throughput_rps": round(len(latencies) / wall, 2)}
+
+
+def main(argv=None) -> int:
+    import index
+
+    parser = argparse.ArgumentParser(prog="python -m bench.rest_load")
+    parser.add_argument("--index")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=10)
+    args = parser.parse_args(argv)
+    idx = index.open(args.index)
+    import qa
+
+    qa.answer(idx, "Hội nghị tổng kết công tác dân vận diễn ra ngày nào?")  # load the models first
+    with serve_in_thread(idx) as base:
+        result = run_load(base, args.clients, args.requests)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if result["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

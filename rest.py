@@ -1,0 +1,177 @@
+"""The REST API: ask, search, document cards, timeline and export as plain JSON endpoints under ``/api/``,
+with their OpenAPI schema at ``/openapi.json`` (interactive page at ``/api/docs-ui``).
+
+``create_api(index)`` builds the FastAPI app; ``ui.launch`` mounts the Gradio app under it, so one
+server on 127.0.0.1 (unless ``--host`` says otherwise) serves both. Bodies over ``max_request_bytes``
+are refused with 413 before they are read whole; the heavy work (embedding, answering) runs at most
+``workers`` at a time, like the web app's queue, so 20 clients at once queue instead of thrashing two
+cores.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Literal
+
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from index.api import Index
+
+__all__ = ["create_api", "MAX_REQUEST_BYTES"]
+
+MAX_REQUEST_BYTES = 64 * 1024  # a question is at most a few kB; nothing larger is ever needed here
+MAX_QUESTION_CHARS = 4000
+_MEDIA = {"csv": "text/csv; charset=utf-8",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          "md": "text/markdown; charset=utf-8"}
+
+
+class Filters(BaseModel):
+    docs: list[str] = Field(default=[], max_length=20, description="document references, e.g. 290-QĐ/TW")
+    localities: list[str] = Field(default=[], max_length=20, description="locality names, diacritics optional")
+    years: list[int] = Field(default=[], max_length=20)
+
+
+class AskRequest(Filters):
+    question: str = Field(max_length=MAX_QUESTION_CHARS, examples=["which districts reviewed Quyết định 290?"])
+    follow_up: str | None = Field(default=None, max_length=MAX_QUESTION_CHARS,
+                                  description="the previous question, when this one follows it up")
+
+
+class SearchRequest(Filters):
+    query: str = Field(max_length=MAX_QUESTION_CHARS, examples=["Tổ dân vận Tây Hồ"])
+    k: int = Field(default=10, ge=1, le=100)
+
+
+class ExportRequest(Filters):
+    kind: Literal["ask", "search", "timeline"] = "ask"
+    text: str = Field(max_length=MAX_QUESTION_CHARS, description="the question, query or timeline subject")
+    follow_up: str | None = Field(default=None, max_length=MAX_QUESTION_CHARS)
+    format: Literal["csv", "xlsx", "docx", "md"] = "csv"
+    k: int = Field(default=10, ge=1, le=100)
+
+
+class _BodyLimit:
+    """ASGI middleware: 413 for a body over the limit, by its Content-Length or while it streams in."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            return await _too_large(send, self.limit)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _too_large(send, self.limit)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send, limit: int) -> None:
+    body = json.dumps({"detail": f"request body over {limit} bytes"}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, workers: int = 4) -> FastAPI:
+    from index import FilterError, SearchFilters
+
+    api = FastAPI(title="tracuu", version="1", docs_url="/api/docs-ui", redoc_url=None,
+                  description="Cited search and question answering over Vietnamese news articles "
+                              "(the JSON of `tracuu ask|search|docs|timeline --json`).")
+    gate = threading.BoundedSemaphore(workers)
+
+    def filters(req: Filters) -> SearchFilters:
+        return SearchFilters(docs=tuple(req.docs), localities=tuple(req.localities), years=tuple(req.years))
+
+    def guarded(fn):
+        with gate:
+            try:
+                return fn()
+            except FilterError as exc:
+                raise HTTPException(status_code=422, detail=str(exc)) from None
+
+    def _answer(question: str, previous: str | None, f: SearchFilters):
+        import qa
+
+        if previous:
+            from qa.followup import answer_follow_up
+
+            answer, follow = answer_follow_up(index, question, previous, filters=f)
+            return answer, follow
+        return qa.answer(index, question, filters=f), None
+
+    @api.post("/api/ask", summary="A cited answer (as `tracuu ask --json`)")
+    def ask(req: AskRequest) -> JSONResponse:
+        answer, follow = guarded(lambda: _answer(req.question, req.follow_up, filters(req)))
+        out = answer.to_contract()
+        if follow is not None:
+            out["follow_up"] = follow.to_contract()
+        return JSONResponse(out)
+
+    @api.post("/api/search", summary="Ranked passages (as `tracuu search --json`)")
+    def search(req: SearchRequest) -> JSONResponse:
+        hits = guarded(lambda: index.search(req.query, req.k, filters=filters(req)))
+        return JSONResponse({"query": req.query, "hits": [h.to_contract() for h in hits]})
+
+    @api.get("/api/documents", summary="Document cards (as `tracuu docs --json`)")
+    def documents(ref: str | None = Query(default=None, max_length=200,
+                                          description="a reference or a subject; all cards when absent")) -> JSONResponse:
+        from report.cards import registry
+
+        reg = guarded(lambda: registry(index))
+        if not ref:
+            return JSONResponse({"documents": [c.to_contract() for c in reg.all()]})
+        found = reg.find(ref)
+        if not found:
+            raise HTTPException(status_code=404, detail=f"no document in the index matches {ref!r}")
+        return JSONResponse(found[0].to_contract())
+
+    @api.get("/api/timeline", summary="Reported events in date order (as `tracuu timeline --json`)")
+    def timeline(q: str = Query(max_length=MAX_QUESTION_CHARS, description="a reference, subject, place or query")):
+        from report.timeline import timeline as build
+
+        return JSONResponse(guarded(lambda: build(index, q)).to_contract())
+
+    @api.post("/api/export", summary="An answer, search result or timeline as CSV, XLSX, DOCX or Markdown")
+    def export(req: ExportRequest) -> Response:
+        from report import export as ex
+
+        def table():
+            if req.kind == "ask":
+                return ex.from_answer(index, _answer(req.text, req.follow_up, filters(req))[0])
+            if req.kind == "search":
+                return ex.from_hits(index, req.text, index.search(req.text, req.k, filters=filters(req)))
+            from report.timeline import timeline as build
+
+            return ex.from_timeline(index, build(index, req.text))
+
+        data = ex.to_bytes(guarded(table), req.format)
+        return Response(data, media_type=_MEDIA[req.format],
+                        headers={"Content-Disposition": f'attachment; filename="tracuu-{req.kind}.{req.format}"'})
+
+    api.add_middleware(_BodyLimit, limit=max_request_bytes)
+    return api
