@@ -16,14 +16,9 @@ from typing import TYPE_CHECKING
 
 from index.records import SearchFilters
 
-try:  # the layout after issue 11
-    from index.text.refs import fold
-except ImportError:  # pragma: no cover - the flat layout before it
-    from index.refs import fold
+from index.text.refs import fold
 
 if TYPE_CHECKING:
-    from index.api import Index
-
     from .records import Answer
 
 __all__ = ["FollowUp", "resolve", "answer_follow_up"]
@@ -164,16 +159,17 @@ def _merge(a: SearchFilters, b: SearchFilters) -> SearchFilters:
     return SearchFilters(docs=a.docs or b.docs, localities=a.localities or b.localities, years=a.years or b.years)
 
 
-def answer_follow_up(index: "Index", question: str, previous: str, *,
+def answer_follow_up(index, question: str, previous: str, *,
                      filters: SearchFilters = SearchFilters()) -> tuple["Answer", FollowUp]:
     """The answer to a follow-up, its text opening with what was kept from the previous question.
     The resolved question's place, document and year filter the articles, unless no article has
     them (then the answer abstains or answers without that filter, as a first question would)."""
-    from .compose import answer
+    from .answers import answer
+    from .retrieve import Corpus
 
     follow = resolve(question, previous)
     wanted = _merge(filters, follow.filters)
-    if wanted and not index.docs_matching(wanted):
+    if wanted and not Corpus(index).docs_matching(wanted):
         wanted = filters
     result = answer(index, follow.resolved, filters=wanted)
     return replace(result, question=question, text=f"{follow.note}\n{result.text}"), follow

@@ -20,10 +20,7 @@ from typing import TYPE_CHECKING
 
 from index.records import DocRef
 
-try:  # the layout after issue 11
-    from index.text.refs import find_refs, fold, parse_ref
-except ImportError:  # pragma: no cover - the flat layout before it
-    from index.refs import find_refs, fold, parse_ref
+from index.text.refs import find_refs, fold, parse_ref
 
 if TYPE_CHECKING:
     from index.api import Index

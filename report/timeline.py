@@ -18,10 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from index.records import SearchFilters
 
-try:  # the layout after issue 11
-    from index.text.places import find_localities
-except ImportError:  # pragma: no cover - the flat layout before it
-    from index.places import find_localities
+from index.text.places import find_localities
 
 if TYPE_CHECKING:
     from index.api import Index

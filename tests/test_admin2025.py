@@ -9,10 +9,7 @@ from conftest import SHARED
 
 NEWS = SHARED / "corpus-news" / "vietnews_val.articles.jsonl"
 
-try:
-    from index.text.places import find_localities
-except ImportError:
-    from index.places import find_localities
+from index.text.places import find_localities
 
 
 def _news_sentence(fragment: str) -> str:

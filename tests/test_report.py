@@ -32,10 +32,7 @@ def _news(ids: set[str]) -> dict[str, dict]:
 def _mentions(item: dict):
     from report.cards import mentions_in
 
-    try:
-        from index.text.refs import find_refs
-    except ImportError:
-        from index.refs import find_refs
+    from index.text.refs import find_refs
     return mentions_in(item["id"], item["title"], item["text"], find_refs(item["text"]))
 
 
@@ -96,10 +93,7 @@ def test_replacement_from_a_news_sentence():
     draft that "thay thế Nghị định số 86/2014/NĐ-CP" names no new document and gives nothing."""
     from report.cards import _replacements
 
-    try:
-        from index.text.refs import find_refs
-    except ImportError:
-        from index.refs import find_refs
+    from index.text.refs import find_refs
     items = _news({"vietnews-val-004438", "vietnews-val-003336"})
     new = items["vietnews-val-004438"]
     assert _replacements(new["id"], new["text"], find_refs(new["text"])) == [("QĐ:60/2017", "QĐ:33")]
@@ -110,10 +104,7 @@ def test_replacement_from_a_news_sentence():
 def test_replaced_by_is_passive():
     from report.cards import _replacements
 
-    try:
-        from index.text.refs import find_refs
-    except ImportError:
-        from index.refs import find_refs
+    from index.text.refs import find_refs
     # Article 000244's wording, with the Party code of issue 14's example in place of a joint circular.
     text = ("Quyết định số 290-QĐ/TW ngày 25/2/2010 của Bộ Chính trị (nay được thay thế bằng Quyết định số "
             "23-QĐ/TW ngày 30/7/2021 của Bộ Chính trị).")

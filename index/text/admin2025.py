@@ -24,10 +24,7 @@ from pathlib import Path
 
 from index.records import Locality
 
-try:  # the layout after issue 11
-    from index.text.refs import fold
-except ImportError:  # pragma: no cover - the flat layout before it
-    from index.refs import fold
+from index.text.refs import fold
 
 __all__ = ["Now", "now_of", "label", "old_units_of", "filter_expansion"]
 
