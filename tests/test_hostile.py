@@ -430,6 +430,7 @@ def test_symlinked_folder_cycles_and_outside_paths(tmp_path):
 
 # --- hostile questions -----------------------------------------------------------------------------------------
 
+HANG_GUARD_SECONDS = 60
 HOSTILE_QUESTIONS = {
     "empty": "",
     "spaces": "   \n\t ",
@@ -490,7 +491,9 @@ def _hostile_question(idx, name: str) -> None:
     answer = qa.answer(idx, question)
     seconds = time.perf_counter() - started
     check_answer(answer, question)
-    assert seconds < 5, f"{name}: {seconds:.1f}s"
+    # A hang guard, not a speed goal (those live in `tracuu bench`): before MAX_QUESTION_CHARS a 100 kB
+    # question held a worker for minutes; on a loaded 2-core machine a normal one takes up to ~10 s.
+    assert seconds < HANG_GUARD_SECONDS, f"{name}: {seconds:.1f}s"
     if name in MUST_ABSTAIN:
         assert answer.abstained, (name, answer.text)
     assert "system prompt" not in answer.text.lower() or answer.abstained
