@@ -90,6 +90,24 @@ class DocumentCard:
                 "cited_by": list(self.cited_by), "replaces": list(self.replaces),
                 "replaced_by": list(self.replaced_by), "subject": self.subject, "aliases": list(self.aliases)}
 
+    def render_text(self) -> str:
+        lines = [f"{self.id} — {self.name}"]
+        facts = [("ngày ban hành", _vn_date(self.date)), ("cơ quan ban hành", self.issuer), ("khóa", self.term)]
+        lines.append("  " + " · ".join(f"{k}: {v}" for k, v in facts if v) if any(v for _, v in facts) else
+                     "  (các bài viết không nêu ngày, cơ quan ban hành)")
+        if self.subject:
+            lines.append(f"  nội dung: {self.subject}")
+        if self.replaces:
+            lines.append(f"  thay thế: {', '.join(self.replaces)}")
+        if self.replaced_by:
+            lines.append(f"  được thay thế bởi: {', '.join(self.replaced_by)}")
+        lines.append(f"  được {len(self.cited_by)} bài viết trích dẫn: {', '.join(self.cited_by)}")
+        return "\n".join(lines)
+
+
+def _vn_date(iso: str | None) -> str | None:
+    return f"{int(iso[8:10])}/{int(iso[5:7])}/{iso[:4]}" if iso else None
+
 
 def _iso(d: str, m: str, y: str) -> str | None:
     import datetime as dt

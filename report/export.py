@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .timeline import Timeline
 
-__all__ = ["EvidenceRow", "EvidenceTable", "FORMATS", "from_answer", "from_hits", "from_timeline",
+__all__ = ["EvidenceRow", "EvidenceTable", "FORMATS", "export_format", "from_answer", "from_hits", "from_timeline",
            "to_bytes", "write", "COLUMNS"]
 
 Format = Literal["csv", "xlsx", "docx", "md"]
@@ -226,6 +226,19 @@ def _md(table: EvidenceTable) -> bytes:
 
 
 _WRITERS = {"csv": _csv, "xlsx": _xlsx, "docx": _docx, "md": _md}
+
+
+def export_format(fmt: str | None, out: str | Path | None) -> str | None:
+    """The format to write: ``fmt``, else the extension of ``out``; None when nothing is to be written.
+    ValueError, saying what to add, when one is given without the other."""
+    if out is None:
+        if fmt:
+            raise ValueError(f"--format {fmt} needs --out FILE")
+        return None
+    fmt = fmt or Path(out).suffix.lstrip(".").lower()
+    if fmt not in _WRITERS:
+        raise ValueError(f"say --format csv|xlsx|docx|md for {out}")
+    return fmt
 
 
 def to_bytes(table: EvidenceTable, fmt: str) -> bytes:

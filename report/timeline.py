@@ -70,6 +70,16 @@ class Timeline:
         return {"query": self.query, "scope": self.scope, "label": self.label,
                 "events": [e.to_contract() for e in self.events], "undated": list(self.undated)}
 
+    def render_text(self) -> str:
+        head = {"document": "văn bản", "locality": "địa phương", "search": "tìm kiếm", "none": "không tìm thấy"}
+        lines = [f"Dòng thời gian ({head[self.scope]}): {self.label} — {len(self.events)} sự kiện"]
+        for e in self.events:
+            where = f"{e.locality} ({e.level})" if e.locality else "(không rõ địa phương)"
+            lines.append(f"  {e.date}  {where:<34} {e.action or '-':<12} {e.body or ''}  [{e.passage_id}]")
+        if self.undated:
+            lines.append(f"  không rõ ngày diễn ra: {', '.join(self.undated)}")
+        return "\n".join(lines)
+
 
 def _lead_sentence(text: str, iso: str) -> tuple[int, int]:
     """Span of the sentence that dates the event (the first one printing its day and month)."""

@@ -29,6 +29,13 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", action="append", default=[], type=int, metavar="YYYY")
 
 
+def _export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("csv", "xlsx", "docx", "md"),
+                        help="also write what is shown as an evidence table in this format (to --out)")
+    parser.add_argument("--out", metavar="FILE", help="the export file (its extension gives the format when "
+                                                      "--format is not given)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracuu", description="Cited search and question answering over Vietnamese news articles.")
     parser.add_argument("--version", action="version", version=f"tracuu {__version__}")
@@ -49,13 +56,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _common(p)
     _filters(p)
+    _export(p)
 
     p = sub.add_parser("ask", help="a cited answer to a question")
     p.add_argument("question", nargs="?")
-    p.add_argument("--questions", metavar="FILE.jsonl", help='batch: lines {"id": str, "question": str}')
+    p.add_argument("--questions", metavar="FILE.jsonl",
+                   help='batch: lines {"id": str, "question": str, "follow_up"?: str}')
+    p.add_argument("--follow-up", metavar="PREVIOUS", help="the previous question: this one follows it up "
+                                                          "(\"còn Cần Thơ thì sao?\") and keeps what it does not name")
     p.add_argument("--json", action="store_true")
     _common(p)
     _filters(p)
+    _export(p)
+
+    p = sub.add_parser("docs", help="document cards: what each cited document is, as the articles state it")
+    p.add_argument("ref", nargs="?", metavar="REF", help="a reference (290-QĐ/TW, 'QĐ 290') or a subject; all when absent")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("timeline", help="events the articles report about a document, place or topic, by date")
+    p.add_argument("subject", metavar="REF_OR_QUERY")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    _export(p)
 
     p = sub.add_parser("serve", help="start the web app (ingests the bundled corpus into an empty index)")
     p.add_argument("--host", default="127.0.0.1")
@@ -150,6 +173,22 @@ def cmd_remove(args) -> int:
     return EXIT_OK if len(removed) == len(set(args.doc_ids)) else EXIT_SKIPPED
 
 
+def _check_export(args) -> None:
+    """--format needs --out; --out alone takes the format from its extension."""
+    from report.export import export_format
+
+    try:
+        args.format = export_format(args.format, args.out)
+    except ValueError as exc:
+        raise SystemExit(f"tracuu {args.command}: {exc}")
+
+
+def _write_export(args, table) -> None:
+    from report.export import write
+
+    print(f"tracuu: wrote {write(table(), args.format, args.out)} ({args.format})", file=sys.stderr)
+
+
 def cmd_search(args) -> int:
     idx = _open(args)
     filters = _filters_of(args)
@@ -160,7 +199,12 @@ def cmd_search(args) -> int:
         return EXIT_OK
     if not args.query:
         raise SystemExit("tracuu search: give a QUERY or --queries FILE.jsonl")
+    _check_export(args)
     hits = idx.search(args.query, args.k, filters=filters)
+    if args.out:
+        from report.export import from_hits
+
+        _write_export(args, lambda: from_hits(idx, args.query, hits))
     if args.json:
         _dump({"query": args.query, "hits": [h.to_contract() for h in hits]})
     else:
@@ -171,23 +215,82 @@ def cmd_search(args) -> int:
     return EXIT_OK
 
 
-def cmd_ask(args) -> int:
+def _answer(idx, question: str, previous: str | None, filters):
+    """(answer, follow-up or None): a follow-up keeps what it does not name from the previous question."""
     import qa
 
+    if not previous:
+        return qa.answer(idx, question, filters=filters), None
+    from qa.followup import answer_follow_up
+
+    return answer_follow_up(idx, question, previous, filters=filters)
+
+
+def _contract(answer, follow, id=None) -> dict:
+    out = answer.to_contract(id=id)
+    if follow is not None:
+        out["follow_up"] = follow.to_contract()
+    return out
+
+
+def cmd_ask(args) -> int:
     idx = _open(args)
     filters = _filters_of(args)
     if args.questions:
         for item in _read_batch(args.questions):
-            answer = qa.answer(idx, item["question"], filters=filters)
-            _dump(answer.to_contract(id=item.get("id")))
+            answer, follow = _answer(idx, item["question"], item.get("follow_up") or args.follow_up, filters)
+            _dump(_contract(answer, follow, id=item.get("id")))
         return EXIT_OK
     if not args.question:
         raise SystemExit("tracuu ask: give a QUESTION or --questions FILE.jsonl")
-    answer = qa.answer(idx, args.question, filters=filters)
+    _check_export(args)
+    answer, follow = _answer(idx, args.question, args.follow_up, filters)
+    if args.out:
+        from report.export import from_answer
+
+        _write_export(args, lambda: from_answer(idx, answer))
     if args.json:
-        _dump(answer.to_contract())
+        _dump(_contract(answer, follow))
     else:
         print(answer.render_text())
+    return EXIT_OK
+
+
+def cmd_docs(args) -> int:
+    from report.cards import registry
+
+    reg = registry(_open(args))
+    if args.ref:
+        found = reg.find(args.ref)
+        if not found:
+            print(f"tracuu docs: no document in the index matches {args.ref!r}; `tracuu docs` lists them",
+                  file=sys.stderr)
+            return EXIT_UNHEALTHY
+        _dump(found[0].to_contract()) if args.json else print(found[0].render_text())
+        return EXIT_OK
+    cards = reg.all()
+    if args.json:
+        _dump({"documents": [c.to_contract() for c in cards]})
+    else:
+        for card in cards:
+            print(f"{card.id:<16} {len(card.cited_by):>3} bài  {card.name[:110]}")
+    return EXIT_OK
+
+
+def cmd_timeline(args) -> int:
+    from report.timeline import timeline
+
+    _check_export(args)
+    idx = _open(args)
+    result = timeline(idx, args.subject)
+    if args.out:
+        from report.export import from_timeline
+
+        _write_export(args, lambda: from_timeline(idx, result))
+    if args.json:
+        _dump(result.to_contract())
+    else:
+        print(result.render_text())
     return EXIT_OK
 
 
