@@ -11,6 +11,7 @@ cores.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from typing import TYPE_CHECKING, Literal
 
@@ -175,3 +176,15 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
 
     api.add_middleware(_BodyLimit, limit=max_request_bytes)
     return api
+
+
+def serve(index: "Index", blocks, *, host: str = "127.0.0.1", port: int = 7860, **gradio_kwargs) -> None:
+    """Serve the REST API and the Gradio app (mounted at "/") from one server (blocking)."""
+    import gradio as gr
+    import uvicorn
+
+    api = create_api(index)
+    gr.mount_gradio_app(api, blocks, path="/", server_name=host, server_port=port, **gradio_kwargs)
+    print(f"tracuu: serving http://{host}:{port}/ (REST API under /api/, schema at /openapi.json)",
+          file=sys.stderr, flush=True)
+    uvicorn.run(api, host=host, port=port, log_level="warning")

@@ -388,4 +388,6 @@ def launch(index: "Index", host: str = "127.0.0.1", port: int = 7860) -> None:
     except Exception as exc:  # the app still starts; the error will show on the first query
         print(f"tracuu: warm-up search failed: {exc}", file=sys.stderr)
     cap = max(index.settings.max_upload_bytes * 4, 20 * 1024 * 1024)  # Gradio's own cap; ours is checked per file
-    app.launch(server_name=host, server_port=port, max_file_size=cap, show_error=True, css=CSS)
+    from rest import serve  # the REST API and this app from one server
+
+    serve(index, app, host=host, port=port, max_file_size=cap, show_error=True, css=CSS)
