@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Sequence
 
+from index.text.admin2025 import label as now_label
+
 if TYPE_CHECKING:
     from index.api import Index
     from index.records import Hit
@@ -73,7 +75,7 @@ class _Articles:
         if doc_id not in self._seen:
             article, entities = self.index.article(doc_id), self.index.entities(doc_id)
             place = entities.primary_locality
-            locality = place.full_name if place else ""
+            locality = now_label(place) if place else ""
             date = entities.event_date or (article.date if article else None) or ""
             source = (article.url or article.origin) if article else doc_id
             self._seen[doc_id] = (locality, date, source)
@@ -136,7 +138,8 @@ def from_timeline(index: "Index", timeline: "Timeline") -> EvidenceTable:
     for i, e in enumerate(timeline.events, start=1):
         _, _, source = facts(e.doc_id, e.passage_id)
         item = f"{e.locality}: {e.action}" if e.action else e.locality
-        rows.append(EvidenceRow(item, e.sentence, e.title, e.locality, e.date, source, i, e.passage_id))
+        where = f"{e.locality} (nay thuộc {e.locality_now})" if e.locality_now else e.locality
+        rows.append(EvidenceRow(item, e.sentence, e.title, where, e.date, source, i, e.passage_id))
     return EvidenceTable(heading=timeline.label, rows=tuple(rows))
 
 

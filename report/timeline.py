@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from index.records import SearchFilters
 
+from index.text.admin2025 import now_of
 from index.text.places import find_localities
 
 if TYPE_CHECKING:
@@ -51,11 +52,14 @@ class Event:
     actions: tuple[str, ...] = ()  # every report verb of the lead sentence, in order
     url: str | None = None
     province: str = ""
+    locality_now: str = ""  # where the place lies after 1 July 2025, when that changed
+
 
     def to_contract(self) -> dict:
         return {"date": self.date, "locality": self.locality, "level": self.level, "body": self.body,
                 "action": self.action, "doc_id": self.doc_id, "passage_id": self.passage_id,
-                "title": self.title, "quote": self.sentence, "actions": list(self.actions), "url": self.url}
+                "title": self.title, "quote": self.sentence, "actions": list(self.actions), "url": self.url,
+                "locality_now": self.locality_now}
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,11 @@ def _lead_sentence(text: str, iso: str) -> tuple[int, int]:
     return 0, 0
 
 
+def _now(place) -> str:
+    now = now_of(place) if place else None
+    return now.text if now and now.changed else ""
+
+
 def events_of(index: "Index", doc_ids) -> tuple[list[Event], list[str]]:
     """One event per article: its lead event. Articles without an event date come back as undated."""
     events, undated = [], []
@@ -114,7 +123,8 @@ def events_of(index: "Index", doc_ids) -> tuple[list[Event], list[str]]:
             date=entities.event_date, locality=place.full_name if place else "", level=place.level if place else "",
             body=entities.bodies[0] if entities.bodies else None, action=(specific or actions or ("",))[0],
             doc_id=doc_id, passage_id=passage.passage_id if passage else f"{doc_id}#0", title=article.title,
-            sentence=sentence, actions=actions, url=article.url, province=place.province if place else ""))
+            sentence=sentence, actions=actions, url=article.url, province=place.province if place else "",
+            locality_now=_now(place)))
     events.sort(key=lambda e: (e.date, e.locality, e.doc_id))
     return events, sorted(undated)
 

@@ -65,3 +65,24 @@ def test_a_new_ward_selects_the_old_wards_merged_into_it():
     # Bare "Tây Hồ" is the old district the articles mean: no expansion into the new ward's parts.
     assert filter_expansion("Tây Hồ") == []
     assert "Phường Quảng An" in {loc.full_name for loc in filter_expansion("phường Tây Hồ")}
+
+
+def test_filtering_by_the_new_ward_finds_the_old_wards_articles(seed_index):
+    from index.records import SearchFilters
+
+    thanh_khe_tay = "002_c9b5cf354f6206ed.txt"
+    assert seed_index.docs_matching(SearchFilters(localities=("Phường Thanh Khê",))) == {thanh_khe_tay}
+    hits = seed_index.search("hội nghị tổng kết công tác dân vận", 3,
+                             filters=SearchFilters(localities=("phường Thanh Khê",)))
+    assert hits and {h.doc_id for h in hits} == {thanh_khe_tay}
+
+
+def test_exports_and_timelines_name_the_unit_now(seed_index):
+    from report.export import from_timeline
+    from report.timeline import timeline
+
+    t = timeline(seed_index, "290-QĐ/TW")
+    assert [e.locality_now for e in t.events] == ["Thành phố Hà Nội", "", ""]
+    rows = from_timeline(seed_index, t).rows
+    assert rows[0].locality == "Quận Tây Hồ (nay thuộc Thành phố Hà Nội)"
+    assert rows[1].locality == "Thành phố Cần Thơ"

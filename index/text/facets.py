@@ -64,4 +64,13 @@ def doc_values(filters: Iterable[str]) -> list[str]:
 
 
 def locality_values(filters: Iterable[str]) -> list[str]:
-    return [locality_key(raw) for raw in filters if raw.strip()]
+    """Facet keys a locality filter selects: its own, and, for a unit created on 1 July 2025, those of the
+    old units merged into it ("Phường Thanh Khê" selects Thanh Khê Tây's articles)."""
+    from .admin2025 import filter_expansion
+
+    keys: list[str] = []
+    for raw in filters:
+        if raw.strip():
+            keys.append(locality_key(raw))
+            keys.extend(locality_key(old.name) for old in filter_expansion(raw))
+    return list(dict.fromkeys(keys))
