@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from index.api import Index, IngestReport
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".jsonl")
+UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".jsonl", ".pdf", ".docx", ".odt", ".doc", ".rtf",
+                ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 EXAMPLES = [
     "which districts reviewed Quyết định 290?",
     "Những địa phương nào đã tổng kết 10 năm thực hiện Quyết định 290?",

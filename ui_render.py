@@ -35,7 +35,7 @@ LABELS = {
         "added": "Đã thêm", "updated": "Đã cập nhật", "unchanged": "Không đổi", "refused": "Từ chối",
         "passages": "đoạn", "ask_now": "Có thể hỏi về bài mới ngay ở thẻ “Hỏi đáp”.",
         "too_big": "tệp {size} vượt giới hạn {limit}; hãy tách thành các bài nhỏ hơn",
-        "bad_type": "loại tệp {ext} không được hỗ trợ; dùng .txt .md .html .htm .jsonl",
+        "bad_type": "loại tệp {ext} không được hỗ trợ; dùng .txt .md .html .jsonl .pdf .docx .odt .doc .rtf hoặc ảnh",
         "not_file": "không phải tệp thông thường", "busy": "Chỉ mục đang được ghi; thử lại sau giây lát.",
         "filter_error": "Bộ lọc không hợp lệ: {msg}", "empty_q": "Hãy nhập câu hỏi.",
     },
@@ -55,7 +55,7 @@ LABELS = {
         "added": "Added", "updated": "Updated", "unchanged": "Unchanged", "refused": "Refused",
         "passages": "passages", "ask_now": "You can ask about the new articles in the “Ask” tab right away.",
         "too_big": "file is {size}, over the {limit} limit; split it into smaller articles",
-        "bad_type": "unsupported file type {ext}; use .txt .md .html .htm .jsonl",
+        "bad_type": "unsupported file type {ext}; use .txt .md .html .jsonl .pdf .docx .odt .doc .rtf or an image",
         "not_file": "not a regular file", "busy": "The index is being written; try again in a moment.",
         "filter_error": "Invalid filter: {msg}", "empty_q": "Type a question.",
     },
@@ -206,6 +206,11 @@ def _full_article(index: "Index", hit: "Hit", anchor: str, terms: Sequence[str],
             f'<div class="fulltext">{body}</div></details>')
 
 
+def page_label(page: int | None, lang: str) -> str:
+    """Where in the file a quote is: "tr. 3" (Vietnamese "trang"), "p. 3"; "" for unpaged sources."""
+    return "" if page is None else (f"tr. {page}" if lang == "vi" else f"p. {page}")
+
+
 def card(index: "Index", hit: "Hit", *, card_id: str, badges: str, terms: Sequence[str], lang: str,
          quote: tuple[int, int] | None = None, extra_class: str = "") -> str:
     """One passage as evidence: title, locality, date, source link, highlighted passage, full article."""
@@ -216,6 +221,7 @@ def card(index: "Index", hit: "Hit", *, card_id: str, badges: str, terms: Sequen
             f'<span class="date">{esc(hit.date)}</span>' if hit.date else "",
             f'<span><a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(LABELS[lang]["source"])}</a></span>'
             if url else "",
+            f'<span class="page">{esc(page_label(hit.passage.page, lang))}</span>' if hit.passage.page else "",
             f"<span><code>{esc(hit.passage.passage_id)}</code></span>"]
     return (f'<div class="card {extra_class}" id="{card_id}">'
             f'<div class="card-head">{badges}{esc(hit.title or hit.doc_id)}</div>'

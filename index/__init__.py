@@ -13,6 +13,8 @@ from .api import FilterError, IndexBusyError, IngestReport, ModelMismatchError
 from .records import Article, Hit, Passage, SearchFilters
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tracuu.settings import Settings
 
     from .api import Index
@@ -37,7 +39,9 @@ def open(index_dir: str | Path | None = None, *, settings: "Settings | None" = N
 
 
 def build(paths: Iterable[str | Path], index_dir: str | Path | None = None, *,
-          settings: "Settings | None" = None, embedder: "Embedder | None" = None) -> tuple["Index", IngestReport]:
-    """Ingest ``paths`` into the index at ``index_dir`` (created if needed)."""
+          settings: "Settings | None" = None, embedder: "Embedder | None" = None,
+          progress: "Callable[[str], None] | None" = None) -> tuple["Index", IngestReport]:
+    """Ingest ``paths`` into the index at ``index_dir`` (created if needed); ``progress`` gets a line per
+    OCRed page."""
     index = open(index_dir, settings=settings, embedder=embedder)
-    return index, index.ingest(paths)
+    return index, index.ingest(paths, progress=progress)

@@ -6,7 +6,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from tracuu.settings import Settings
 
@@ -142,10 +142,13 @@ class Index:
     def _writer_conn(self):
         return writer.open_writer(self.db_path, self.embedder, self._check_model)
 
-    def ingest(self, paths: Iterable[str | Path]) -> IngestReport:
+    def ingest(self, paths: Iterable[str | Path], progress: Callable[[str], None] | None = None) -> IngestReport:
+        """Read, clean, chunk, embed and commit ``paths``; ``progress`` gets one line per slow step (an
+        OCRed page)."""
+        from .ingest.readers import ReadLimits
         from .ingest.sources import read_sources
 
-        sources, skipped = read_sources(paths)
+        sources, skipped = read_sources(paths, limits=ReadLimits.from_settings(self.settings), progress=progress)
         return self.add_sources(sources, skipped=skipped)
 
     def add_sources(self, sources, *, skipped: Sequence = ()) -> IngestReport:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-SourceKind = Literal["txt", "md", "html", "jsonl"]
+SourceKind = Literal["txt", "md", "html", "jsonl", "pdf", "docx", "odt", "doc", "rtf", "image"]
 LocalityLevel = Literal["province", "district", "ward"]
 Retriever = Literal["dense", "bm25"]
 
@@ -25,6 +25,9 @@ class SourceDoc:
     title: str | None = None
     url: str | None = None
     date: str | None = None
+    # Offsets in raw_text where page 1, 2, ... begin (PDF and images); empty for unpaged formats.
+    page_starts: tuple[int, ...] = ()
+    converted_from: str | None = None  # "tcvn3" | "vni" | "viqr" when read from a legacy encoding
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,18 @@ class Article:
     date: str | None = None  # ISO yyyy-mm-dd publication date
     author: str | None = None
     url: str | None = None
+    # (offset in text, page) where the text of each page begins, for paged sources; survives cleaning.
+    pages: tuple[tuple[int, int], ...] = ()
+    converted_from: str | None = None
+
+    def page_at(self, offset: int) -> int | None:
+        """The page that ``text[offset]`` was printed on; None for unpaged sources."""
+        page = None
+        for start, number in self.pages:
+            if start > offset:
+                break
+            page = number
+        return page if page is not None or not self.pages else self.pages[0][1]
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,7 @@ class Passage:
     start: int
     end: int
     text: str
+    page: int | None = None  # the first page its text comes from (paged sources only)
 
 
 @dataclass(frozen=True)
@@ -145,6 +161,7 @@ class Hit:
             "score": round(float(self.score), 6),
             "url": self.url,
             "date": self.date,
+            "page": self.passage.page,  # added for the second round: the page of a PDF or image
         }
 
 

@@ -46,7 +46,9 @@ def test_search_json_single(cli_index):
     assert out["query"] == "Tổ dân vận khu dân cư"
     assert 1 <= len(out["hits"]) <= 3
     hit = out["hits"][0]
-    assert set(hit) == {"doc_id", "passage_id", "title", "text", "score", "url", "date"}
+    # "page" was added in the second round (null for unpaged sources); nothing else may appear.
+    assert set(hit) == {"doc_id", "passage_id", "title", "text", "score", "url", "date", "page"}
+    assert hit["page"] is None
     assert hit["doc_id"] == "000_ac480bf2e3db7916.txt" and "91 Tổ dân vận" in hit["text"]
     scores = [h["score"] for h in out["hits"]]
     assert scores == sorted(scores, reverse=True)

@@ -173,7 +173,7 @@ def hostile_folder(tmp_path) -> tuple[Path, dict[str, str]]:
     (inbox / "batch.jsonl").write_bytes(b"\n".join(x if isinstance(x, bytes) else x.encode() for x in lines) + b"\n")
     expected = {
         "empty.txt": "empty", "blank.md": "empty", "image.txt": "binary", "bomb-renamed.txt": "binary",
-        "vni.txt": "VNI", "cyrillic.txt": "not UTF-8", "link.txt": "outside", "linkdir": "outside",
+        "cyrillic.txt": "not UTF-8", "link.txt": "outside", "linkdir": "outside",
         "dangling.txt": "symlink", "sub/good.txt": "duplicate",
         # Folders are read in sorted order and the first doc_id wins: batch.jsonl line 6 claims "good.txt"
         # before the file good.txt is reached, so the file is the duplicate (and its reason names line 6).
@@ -212,7 +212,8 @@ def test_hostile_folder_through_the_cli_skips_each_with_one_line_and_loses_nothi
     assert seconds < 120  # the 200 MB zip bomb and the 50 MB gzip were never expanded
 
     after = json.loads(tracuu_fake("info", "--index", str(folder)).stdout)["counts"]
-    added = {"good.txt", "win1258.txt", "nfd.txt", "page.html", "j-ok-1", "j-ok-2"}
+    # vni.txt is converted from VNI (index.ingest.readers.legacy_encodings).
+    added = {"good.txt", "win1258.txt", "nfd.txt", "page.html", "j-ok-1", "j-ok-2", "vni.txt"}
     assert after["articles"] == before["articles"] + len(added)
     assert tracuu_fake("doctor", "--index", str(folder)).returncode == 0
 
@@ -220,6 +221,7 @@ def test_hostile_folder_through_the_cli_skips_each_with_one_line_and_loses_nothi
     for doc in CORPUS.iterdir():  # nothing stored before was lost
         assert idx.article(doc.name) is not None
     assert {s.article.doc_id for s in idx.articles()} == {p.name for p in CORPUS.iterdir()} | added
+    assert idx.article("vni.txt").converted_from == "vni" and "THANH KHÊ TÂY" in idx.article("vni.txt").title
     win = idx.article("win1258.txt")
     assert "Tân Phước" in win.text and unicodedata.is_normalized("NFC", win.text)
     everything = " ".join(p.text for s in idx.articles() for p in idx.passages(s.article.doc_id))
@@ -258,12 +260,13 @@ def test_windows_1258_vni_and_unknown_8bit_through_read_sources(tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Le comité a décidé à l'unanimité. Très bien, où est-il?".encode("latin-1"))
     (tmp_path / "random.txt").write_bytes(bytes(random.Random(1).randrange(128, 256) for _ in range(4000)))
     docs, skipped = read_sources([tmp_path])
-    assert [d.doc_id for d in docs] == ["cp1258.txt"] and docs[0].raw_text == GOOD
+    # VNI is detected and converted (index.ingest.readers.legacy_encodings), and says so.
+    assert [d.doc_id for d in docs] == ["cp1258.txt", "vni.txt"] and docs[0].raw_text == GOOD
+    assert docs[1].raw_text == GOOD * 3 and docs[1].converted_from == "vni" and docs[0].converted_from is None
     reasons = {Path(s.origin).name: s.reason for s in skipped}
-    assert set(reasons) == {"vni.txt", "latin1.txt", "random.txt"}
+    assert set(reasons) == {"latin1.txt", "random.txt"}
     for name, reason in reasons.items():
         assert "\n" not in reason and "not UTF-8" in reason and "iconv" in reason, (name, reason)
-    assert "VNI" in reasons["vni.txt"]
 
 
 def test_an_article_over_the_size_limit_is_refused_and_nothing_stored_is_lost(tmp_path):

@@ -43,7 +43,7 @@ def test_hostile_files_are_skipped_one_reason_each(tmp_path):
     ids = {d.doc_id for d in docs}
     assert ids == {"good.txt", "bom.md", "legacy.txt"}
     reasons = _reasons(skipped)
-    assert set(reasons) == {"empty.txt", "blank.txt", "binary.txt", "latin1.txt", "huge.txt"}
+    assert set(reasons) == {"empty.txt", "blank.txt", "binary.txt", "latin1.txt", "huge.txt", "photo.png"}
     assert "empty" in reasons["empty.txt"] and "empty" in reasons["blank.txt"]
     assert "binary" in reasons["binary.txt"]
     assert "not UTF-8" in reasons["latin1.txt"] and "iconv" in reasons["latin1.txt"]
@@ -55,11 +55,11 @@ def test_hostile_files_are_skipped_one_reason_each(tmp_path):
 
 
 def test_explicit_unknown_extension_and_missing_path(tmp_path):
-    pdf = tmp_path / "a.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    docs, skipped = read_sources([pdf, tmp_path / "nope.txt"])
+    odd = tmp_path / "a.xyz"
+    odd.write_bytes(b"%XYZ-1.4")
+    docs, skipped = read_sources([odd, tmp_path / "nope.txt"])
     assert docs == []
-    assert "unsupported file type '.pdf'" in skipped[0].reason
+    assert "unsupported file type '.xyz'" in skipped[0].reason
     assert "no such file" in skipped[1].reason
 
 

@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tracuu {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="add or update articles (.txt .md .html .jsonl, files or folders)")
+    p = sub.add_parser("ingest", help="add or update articles (.txt .md .html .jsonl .pdf .docx .odt .doc .rtf, "
+                                      "images; files or folders)")
     p.add_argument("paths", nargs="+")
     _common(p)
 
@@ -148,7 +149,8 @@ def _dump(obj) -> None:
 
 def cmd_ingest(args) -> int:
     idx = _open(args)
-    report = idx.ingest(args.paths)
+    # One line per OCRed page: a scanned report takes seconds a page.
+    report = idx.ingest(args.paths, progress=lambda line: print(f"tracuu: {line}", file=sys.stderr))
     for skipped in report.skipped:
         print(f"tracuu: skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
     articles, passages = idx.counts()

@@ -51,6 +51,17 @@ class Settings:
     # One article past this (after cleaning) is refused with a reason: a news article is ~10k characters,
     # a 10M-character one is a dump that should be split (one article per JSONL line).
     max_article_chars: int = 10_000_000
+    # Documents (index/ingest/readers): one file at most this big and this many pages; a .docx/.odt may not
+    # inflate past max_uncompressed_bytes (zip bombs are refused before anything is read).
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_document_pages: int = 2000
+    max_uncompressed_bytes: int = 200 * 1024 * 1024
+    ocr_language: str = "vie"  # Tesseract model (Debian tesseract-ocr-vie)
+    ocr_dpi: int = 300  # scanned PDF pages are rendered at this resolution for OCR
+    # A legacy-encoded (TCVN3/VNI/VIQR) text is converted only when this share of its words decode to valid
+    # Vietnamese syllables (the seed articles decode at 0.99 or more); below it the file is refused.
+    legacy_min_confidence: float = 0.9
+    tool_timeout_s: float = 60.0  # antiword/catdoc per file; Tesseract gets twice this per page
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, **overrides) -> "Settings":

@@ -40,7 +40,8 @@ def chunk_article(
             j += 1
         start, end = units[i][0], units[j - 1][1]
         ordinal = len(passages)
-        passages.append(Passage(f"{article.doc_id}#{ordinal}", article.doc_id, ordinal, start, end, text[start:end]))
+        passages.append(Passage(f"{article.doc_id}#{ordinal}", article.doc_id, ordinal, start, end, text[start:end],
+                                page=article.page_at(start)))
         if j >= len(units):
             break
         # Overlap only small sentences: repeating a long one would make near-duplicate passages.

@@ -19,6 +19,7 @@ are kept.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import hashlib
 import re
@@ -106,7 +107,7 @@ def clean(source: SourceDoc) -> Article:
         body = from_markdown(source)
     else:
         body = Body(display_text(source.raw_text), source.title, source.date, None, source.url)
-    title, text, date, author, url = _clean_lines(body)
+    title, text, date, author, url, line_starts = _clean_lines(body)
     if not text:
         raise CleanError(
             f"{source.origin}: no article text left after removing page furniture; check that it is a news "
@@ -123,7 +124,29 @@ def clean(source: SourceDoc) -> Article:
         date=normalize_date(source.date) or normalize_date(body.date) or date,
         author=body.author or author,
         url=source.url or body.url or url,
+        pages=_page_map(source, line_starts),
+        converted_from=source.converted_from,
     )
+
+
+def _page_map(source: SourceDoc, line_starts: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Where each page's text begins in the cleaned text: the reader's page offsets become source line
+    numbers (cleaning keeps whole lines and their numbers), and each kept line takes its line's page."""
+    if not source.page_starts or source.kind in ("html", "md"):
+        return ()
+    raw = source.raw_text
+    first_lines: list[int] = []
+    lines_before, prev = 0, 0
+    for start in source.page_starts:
+        lines_before += raw.count("\n", prev, start)
+        prev = start
+        first_lines.append(lines_before)
+    out: list[tuple[int, int]] = []
+    for offset, pos in line_starts:
+        page = bisect.bisect_right(first_lines, pos)
+        if not out or out[-1][1] != page:
+            out.append((offset, max(page, 1)))
+    return tuple(out)
 
 
 def normalize_date(value: str | None) -> str | None:
@@ -202,7 +225,8 @@ def _headline_like(line: _Line) -> bool:
 # ------------------------------------------------------------------------------------------ the cleaner
 
 
-def _clean_lines(body: Body) -> tuple[str | None, str, str | None, str | None, str | None]:
+def _clean_lines(body: Body) -> tuple[str | None, str, str | None, str | None, str | None, list[tuple[int, int]]]:
+    """Title, text, date, author, url, and (offset in the text, source line number) of each kept line."""
     raw_lines = body.text.split("\n")
     lines: list[_Line] = []
     date: str | None = None
@@ -258,11 +282,16 @@ def _clean_lines(body: Body) -> tuple[str | None, str, str | None, str | None, s
         author = kept.pop().text
 
     parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    size = 0
     for i, ln in enumerate(kept):
         if i:
             parts.append("\n" if ln.pos == kept[i - 1].pos + 1 else "\n\n")
+            size += len(parts[-1])
+        starts.append((size, ln.pos))
         parts.append(ln.text)
-    return title, "".join(parts), date, author, url
+        size += len(ln.text)
+    return title, "".join(parts), date, author, url, starts
 
 
 def _next_is_label_or_end(raw_lines: list[str], pos: int) -> bool:

@@ -13,11 +13,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.text.normalize import has_vietnamese_diacritics
 from index.records import SourceDoc, SourceKind
+from index.text.normalize import has_vietnamese_diacritics
+
+from .readers import Progress, ReadLimits, RefusedInput
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-KINDS: dict[str, SourceKind] = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+KINDS: dict[str, SourceKind] = {
+    ".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".jsonl": "jsonl",
+    # Documents, read by index.ingest.readers (one reader per format family).
+    ".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".doc": "doc", ".rtf": "rtf",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
+}
+_DOCUMENT_KINDS = frozenset({"pdf", "docx", "odt", "doc", "rtf", "image"})
 _OPTIONAL_FIELDS = ("title", "url", "date")
 
 
@@ -37,29 +45,36 @@ class UnreadableInput(ValueError):
 
 
 def read_sources(
-    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, limits: ReadLimits | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[SourceDoc], list[SkippedInput]]:
     """Read every article under ``paths`` (files or directories); see ``iter_sources``."""
     docs: list[SourceDoc] = []
     skipped: list[SkippedInput] = []
-    for item in iter_sources(paths, max_bytes=max_bytes):
+    for item in iter_sources(paths, max_bytes=max_bytes, limits=limits, progress=progress):
         (docs if isinstance(item, SourceDoc) else skipped).append(item)
     return docs, skipped
 
 
-def iter_sources(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceDoc | SkippedInput]:
+def iter_sources(
+    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, limits: ReadLimits | None = None,
+    progress: Progress | None = None,
+) -> Iterator[SourceDoc | SkippedInput]:
     """Yield a ``SourceDoc`` per article and a ``SkippedInput`` per refused file or line, in input order.
 
     Directories are walked recursively in sorted order; hidden entries and files of other extensions are
     ignored there, while an explicitly named file of an unknown extension is reported. ``max_bytes`` limits
     one article: a whole .txt/.md/.html file, or one JSONL line (a JSONL file itself may be any size and
-    is streamed line by line). A repeated doc_id is skipped, naming where it was first read."""
+    is streamed line by line). Documents (PDF, images, Word-processor files) go through
+    ``index.ingest.readers`` under ``limits`` (OCR reports each page to ``progress``); their doc_id is the
+    file's base name too. A repeated doc_id is skipped, naming where it was first read."""
+    limits = limits or ReadLimits(max_bytes=max_bytes)
     seen: dict[str, str] = {}
     for path, explicit in _walk(paths):
         if isinstance(path, SkippedInput):
             yield path
             continue
-        for item in _read_file(path, explicit=explicit, max_bytes=max_bytes):
+        for item in _read_file(path, explicit=explicit, max_bytes=max_bytes, limits=limits, progress=progress):
             if isinstance(item, SourceDoc):
                 first = seen.get(item.doc_id)
                 if first is not None:
@@ -117,11 +132,16 @@ def _walk_dir(root: Path) -> Iterator[tuple[Path | SkippedInput, bool]]:
         stack.extend(reversed(subdirs))
 
 
-def _read_file(path: Path, *, explicit: bool, max_bytes: int) -> Iterator[SourceDoc | SkippedInput]:
+def _read_file(
+    path: Path, *, explicit: bool, max_bytes: int, limits: ReadLimits, progress: Progress | None
+) -> Iterator[SourceDoc | SkippedInput]:
     origin = str(path)
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
-        yield SkippedInput(origin, f"unsupported file type {path.suffix or '(none)'!r}; use .txt, .md, .html, .htm or .jsonl")
+        yield SkippedInput(origin, f"unsupported file type {path.suffix or '(none)'!r}; use {', '.join(KINDS)}")
+        return
+    if kind in _DOCUMENT_KINDS:
+        yield _read_document(path, kind, limits, progress)
         return
     if kind == "jsonl":
         yield from _read_jsonl(path, max_bytes=max_bytes)
@@ -134,19 +154,41 @@ def _read_file(path: Path, *, explicit: bool, max_bytes: int) -> Iterator[Source
             data = fh.read(max_bytes + 1)
         if len(data) > max_bytes:  # grew since stat, or a special file
             raise UnreadableInput(f"file is over the {max_bytes:,}-byte limit; split it into articles")
-        text = decode_bytes(data)
-    except UnreadableInput as exc:
+        text, converted_from = decode_article(data, min_confidence=limits.legacy_min_confidence)
+    except (UnreadableInput, RefusedInput) as exc:
         yield SkippedInput(origin, str(exc))
         return
     except OSError as exc:
         yield SkippedInput(origin, f"cannot read file ({exc.strerror or exc})")
         return
-    yield SourceDoc(doc_id=path.name, raw_text=text, kind=kind, origin=origin)
+    yield SourceDoc(doc_id=path.name, raw_text=text, kind=kind, origin=origin, converted_from=converted_from)
+
+
+def _read_document(path: Path, kind: SourceKind, limits: ReadLimits, progress: Progress | None) -> SourceDoc | SkippedInput:
+    from .readers import read_document
+
+    try:
+        got = read_document(path, limits, progress)
+    except RefusedInput as exc:
+        return SkippedInput(str(path), str(exc))
+    except Exception as exc:  # noqa: BLE001 - a library failing on a hostile file skips that file only
+        return SkippedInput(str(path), f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); it may be damaged")
+    return SourceDoc(doc_id=path.name, raw_text=got.text, kind=kind, origin=str(path), title=got.title,
+                     page_starts=got.page_starts, converted_from=got.converted_from)
 
 
 def decode_bytes(data: bytes) -> str:
-    """Decode one article's bytes: UTF-8 (BOM allowed), UTF-16 with BOM, or clean Vietnamese Windows-1258.
-    Raises ``UnreadableInput`` with the reason otherwise."""
+    """Decode one article's bytes; see ``decode_article``."""
+    return decode_article(data)[0]
+
+
+def decode_article(data: bytes, *, min_confidence: float = 0.9) -> tuple[str, str | None]:
+    """Decode one article's bytes: UTF-8 (BOM allowed), UTF-16 with BOM, legacy Vietnamese (TCVN3, VNI,
+    VIQR: converted, and named in the second value), or clean Vietnamese Windows-1258. Raises
+    ``UnreadableInput`` (or ``RefusedInput`` for an unsure legacy encoding) with the reason otherwise."""
+    from .readers.text import decode_legacy_text
+
+    converted_from = None
     if not data.strip():
         raise UnreadableInput("empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -157,13 +199,17 @@ def decode_bytes(data: bytes) -> str:
     else:
         if b"\x00" in data:
             raise UnreadableInput("binary file (contains NUL bytes); only text articles can be read")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            text = _decode_legacy(data, exc)
+        legacy = decode_legacy_text(data, min_confidence=min_confidence)
+        if legacy is not None:
+            text, converted_from = legacy
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                text = _decode_legacy(data, exc)
     if not text.strip():
         raise UnreadableInput("empty file")
-    return text
+    return text, converted_from
 
 
 def _decode_legacy(data: bytes, err: UnicodeDecodeError) -> str:

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS articles (
     origin TEXT NOT NULL,
     date TEXT, author TEXT, url TEXT,
     entities TEXT NOT NULL DEFAULT '{}',
+    converted_from TEXT,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 -- pid is AUTOINCREMENT so an id is never reused: a stale vector can never alias a new passage.
@@ -40,7 +41,8 @@ CREATE TABLE IF NOT EXISTS passages (
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
     text TEXT NOT NULL,
-    vector_key TEXT NOT NULL
+    vector_key TEXT NOT NULL,
+    page INTEGER
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
 -- Facets: one row per (passage, value); article-level values are copied to every passage of the article
@@ -78,8 +80,24 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+# Columns added after an index may have been built; a writer adds them, a reader of an older index reads NULL.
+_ADDED_COLUMNS = (("passages", "page", "INTEGER"), ("articles", "converted_from", "TEXT"))
+
+
+def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+
+
+def _col(conn: sqlite3.Connection, table: str, column: str, alias: str = "") -> str:
+    """``column`` when the table has it, else NULL in its place (an index built before it was added)."""
+    return f"{alias}{column}" if _has_column(conn, table, column) else f"NULL AS {column}"
+
+
 def init_schema(conn: sqlite3.Connection, *, model_id: str, dim: int) -> None:
     conn.executescript(_SCHEMA)
+    for table, column, kind in _ADDED_COLUMNS:
+        if not _has_column(conn, table, column):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
     defaults = {
         "schema_version": str(SCHEMA_VERSION),
         "model_id": model_id,
@@ -151,19 +169,19 @@ def insert_article(
     """Insert one article with its passages and their facet rows (caller holds the transaction)."""
     conn.execute("DELETE FROM articles WHERE doc_id = ?", (article.doc_id,))
     conn.execute(
-        "INSERT INTO articles(doc_id, title, text, content_hash, origin, date, author, url, entities)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles(doc_id, title, text, content_hash, origin, date, author, url, entities, converted_from)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article.doc_id, article.title, article.text, article.content_hash, article.origin,
-            article.date, article.author, article.url, entities_to_json(entities),
+            article.date, article.author, article.url, entities_to_json(entities), article.converted_from,
         ),
     )
     for passage, key, facets in zip(passages, vector_keys, passage_facets, strict=True):
         cur = conn.execute(
-            "INSERT INTO passages(passage_id, doc_id, ordinal, start, end, text, vector_key)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO passages(passage_id, doc_id, ordinal, start, end, text, vector_key, page)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (passage.passage_id, passage.doc_id, passage.ordinal, passage.start, passage.end,
-             passage.text, key),
+             passage.text, key, passage.page),
         )
         pid = cur.lastrowid
         conn.executemany(
@@ -173,16 +191,21 @@ def insert_article(
 
 
 def _article_from_row(row: tuple) -> Article:
-    doc_id, title, text, content_hash, origin, date, author, url = row
+    doc_id, title, text, content_hash, origin, date, author, url, converted_from = row
     return Article(doc_id=doc_id, title=title, text=text, content_hash=content_hash, origin=origin,
-                   date=date, author=author, url=url)
+                   date=date, author=author, url=url, converted_from=converted_from)
 
 
 _ARTICLE_COLUMNS = "doc_id, title, text, content_hash, origin, date, author, url"
 
 
+def _article_columns(conn: sqlite3.Connection, alias: str = "") -> str:
+    plain = ", ".join(alias + c.strip() for c in _ARTICLE_COLUMNS.split(","))
+    return f"{plain}, {_col(conn, 'articles', 'converted_from', alias)}"
+
+
 def get_article(conn: sqlite3.Connection, doc_id: str) -> Article | None:
-    row = conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
+    row = conn.execute(f"SELECT {_article_columns(conn)} FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
     return _article_from_row(row) if row else None
 
 
@@ -193,23 +216,24 @@ def get_entities(conn: sqlite3.Connection, doc_id: str) -> ArticleEntities:
 
 def list_articles(conn: sqlite3.Connection) -> list[tuple[Article, int]]:
     rows = conn.execute(
-        f"SELECT {', '.join('a.' + c.strip() for c in _ARTICLE_COLUMNS.split(','))}, "
+        f"SELECT {_article_columns(conn, 'a.')}, "
         "(SELECT COUNT(*) FROM passages p WHERE p.doc_id = a.doc_id) FROM articles a ORDER BY a.doc_id"
     ).fetchall()
-    return [(_article_from_row(r[:8]), r[8]) for r in rows]
+    return [(_article_from_row(r[:9]), r[9]) for r in rows]
 
 
 def _passage_from_row(row: tuple) -> Passage:
-    passage_id, doc_id, ordinal, start, end, text = row
-    return Passage(passage_id=passage_id, doc_id=doc_id, ordinal=ordinal, start=start, end=end, text=text)
+    passage_id, doc_id, ordinal, start, end, text, page = row
+    return Passage(passage_id=passage_id, doc_id=doc_id, ordinal=ordinal, start=start, end=end, text=text, page=page)
 
 
 def passages_by_pid(conn: sqlite3.Connection, pids: Sequence[int]) -> dict[int, Passage]:
     out: dict[int, Passage] = {}
+    page = _col(conn, "passages", "page")
     for chunk in _chunks(list(pids), 900):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(
-            f"SELECT pid, passage_id, doc_id, ordinal, start, end, text FROM passages WHERE pid IN ({marks})",
+            f"SELECT pid, passage_id, doc_id, ordinal, start, end, text, {page} FROM passages WHERE pid IN ({marks})",
             chunk,
         ):
             out[row[0]] = _passage_from_row(row[1:])
@@ -218,7 +242,8 @@ def passages_by_pid(conn: sqlite3.Connection, pids: Sequence[int]) -> dict[int, 
 
 def passages_of(conn: sqlite3.Connection, doc_id: str) -> list[Passage]:
     rows = conn.execute(
-        "SELECT passage_id, doc_id, ordinal, start, end, text FROM passages WHERE doc_id = ? ORDER BY ordinal",
+        f"SELECT passage_id, doc_id, ordinal, start, end, text, {_col(conn, 'passages', 'page')} FROM passages"
+        " WHERE doc_id = ? ORDER BY ordinal",
         (doc_id,),
     ).fetchall()
     return [_passage_from_row(r) for r in rows]

@@ -40,6 +40,16 @@ class ReadLimits:
     # A PDF page with fewer letters than this in its text layer is treated as scanned (OCR).
     min_text_layer_letters: int = 40
 
+    @classmethod
+    def from_settings(cls, settings) -> "ReadLimits":
+        """The limits ``tracuu.settings.Settings`` carries."""
+        return cls(
+            max_bytes=settings.max_file_bytes, max_pages=settings.max_document_pages,
+            max_uncompressed_bytes=settings.max_uncompressed_bytes, ocr_language=settings.ocr_language,
+            ocr_dpi=settings.ocr_dpi, ocr_page_timeout_s=2 * settings.tool_timeout_s,
+            tool_timeout_s=settings.tool_timeout_s, legacy_min_confidence=settings.legacy_min_confidence,
+        )
+
 
 @dataclass(frozen=True)
 class ExtractedText:

@@ -85,7 +85,9 @@ def reflow(page: str) -> str:
 def assemble(pages: Sequence[str], **extra) -> ExtractedText:
     """Clean each page and join them; ``page_starts`` are where each page's text begins. A paragraph cut by
     a page break (no sentence end) is continued with a space, and the next page starts after it."""
-    cleaned = drop_furniture([unicodedata.normalize("NFC", p) for p in pages])
+    # Line and paragraph separators become line breaks here, as display_text would make them later:
+    # the cleaner maps pages through line numbers, which must not shift.
+    cleaned = drop_furniture([unicodedata.normalize("NFC", p).replace("\u2028", "\n").replace("\u2029", "\n") for p in pages])
     if loose_glyph_share("\n".join(cleaned)) > 0.05:
         cleaned = ["\n".join(rejoin_loose_glyphs(ln) for ln in page.split("\n")) for page in cleaned]
     flowed = [reflow(page).strip() for page in cleaned]

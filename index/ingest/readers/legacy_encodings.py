@@ -258,6 +258,10 @@ def detect(text: str) -> Detection:
         return best
     if best.share < 0.25:
         return Detection(None, 1.0, best.share, "few words look legacy-encoded; left as it is")
+    if best.confidence < 0.5:
+        # Not Vietnamese in any of these encodings (Cyrillic in Windows-1251, random bytes): the caller's
+        # other decoders judge it; a refusal here would blame the wrong cause.
+        return Detection(None, 1.0 - best.confidence, best.share, "does not decode to Vietnamese")
     return best
 
 
@@ -327,18 +331,34 @@ def convert_bytes(data: bytes, *, min_confidence: float) -> tuple[str, LegacyEnc
 
 
 def _restore_capitals(text: str) -> str:
-    """TCVN3 has no upper-case toned vowels: capitalise one that starts a sentence or line, and the
-    toned vowels of a word whose other letters are all capitals ("HộI" → "HỘI")."""
+    """TCVN3 has no upper-case toned vowels: capitalise one that starts a sentence or line, and the toned
+    vowels of a capital word: one with two or more other capitals ("HộI" → "HỘI"), or any word of
+    capitals and toned vowels between two all-capital words ("TÂY Hồ ĐÃ" → "TÂY HỒ ĐÃ", "QCDC ở CƠ" →
+    "QCDC Ở CƠ"; "Tây Hồ" stays)."""
+    parts = re.split(r"([^\W\d_]+)", text)  # odd indices are words
 
-    def fix_word(m: re.Match) -> str:
-        w = m.group(0)
-        letters = [c for c in w if c.isalpha()]
-        caps = [c for c in letters if c.isupper()]
-        if len(caps) >= 1 and all(c.isupper() or _lossy(c) for c in letters) and len(letters) > 1:
-            return w.upper()
-        return w
+    def capital(w: str) -> bool:
+        return len(w) > 1 and all(c.isupper() for c in w if c.isalpha())
 
-    text = re.sub(r"[^\W\d_]+", fix_word, text)
+    def lossy_word(w: str) -> bool:
+        return any(_lossy(c) for c in w) and all(c.isupper() or _lossy(c) for c in w if c.isalpha())
+
+    for i in range(1, len(parts), 2):
+        w = parts[i]
+        if lossy_word(w) and sum(c.isupper() for c in w) >= 2:
+            parts[i] = w.upper()
+    changed = True
+    while changed:  # "ĐẢNG ủy Và BAN": each capitalised word may complete its neighbour's context
+        changed = False
+        for i in range(1, len(parts), 2):
+            w = parts[i]
+            if lossy_word(w):
+                before = parts[i - 2] if i >= 2 else ""
+                after = parts[i + 2] if i + 2 < len(parts) else ""
+                if (capital(before) or lossy_word(before)) and (capital(after) or lossy_word(after)) and (capital(before) or capital(after)):
+                    parts[i] = w.upper()
+                    changed = True
+    text = "".join(parts)
     return re.sub(r"(^|[.!?:]\s+|\n\s*)([^\W\d_])", lambda m: m.group(1) + (m.group(2).upper() if _lossy(m.group(2)) else m.group(2)), text)
 
 
