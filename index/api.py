@@ -331,6 +331,12 @@ class Index:
         conn = self._conn()
         return store.passages_of(conn, doc_id) if conn else []
 
+    def passage_page(self, passage_id: str) -> int | None:
+        """The page a passage starts on (PDF and images); None for unpaged sources or an unknown id."""
+        conn = self._conn()
+        pid = store.pid_of(conn, passage_id) if conn else None
+        return store.passages_by_pid(conn, [pid])[pid].page if pid is not None else None
+
     def articles(self) -> list[ArticleSummary]:
         conn = self._conn()
         if conn is None:

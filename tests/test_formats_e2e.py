@@ -125,3 +125,14 @@ def test_ui_citation_label_names_the_page(documents):
     idx, _, _ = documents
     hit = next(h for h in idx.search("9.720 điển hình dân vận khéo Cần Thơ", k=5) if h.doc_id == "can-tho.pdf")
     assert page_label(hit.passage.page, "vi") == f"tr. {hit.passage.page}" and page_label(None, "vi") == ""
+
+
+def test_exports_name_the_file_and_page(documents):
+    import qa
+    from report.export import from_answer
+
+    idx, _, _ = documents
+    answer = qa.answer(idx, SEED["p03"]["question"])
+    rows = from_answer(idx, answer).to_contract()["rows"]
+    pdf_rows = [r for r in rows if r["source"].split(",")[0].endswith("can-tho.pdf")]
+    assert pdf_rows and all(", trang " in r["source"] for r in pdf_rows)
