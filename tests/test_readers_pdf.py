@@ -121,3 +121,13 @@ def test_truncated_pdf_and_page_limit_are_refused(tmp_path):
         read_document(tmp_path / "cut.pdf")
     with pytest.raises(RefusedInput, match="over the 2-page limit"):
         read_document(good, ReadLimits(max_pages=2))
+
+
+def test_text_layer_in_a_vni_font_is_converted(tmp_path):
+    # A PDF printed from a VNI-Times document: its text layer holds the font's code points.
+    from index.ingest.readers import legacy_encodings as L
+
+    src = seed(1)
+    got = read_document(make_text_pdf(tmp_path / "vni.pdf", L.encode(src, "vni")))
+    assert got.converted_from == "vni"
+    assert cer(src, got.text) < 0.002
