@@ -136,3 +136,26 @@ def test_exports_name_the_file_and_page(documents):
     rows = from_answer(idx, answer).to_contract()["rows"]
     pdf_rows = [r for r in rows if r["source"].split(",")[0].endswith("can-tho.pdf")]
     assert pdf_rows and all(", trang " in r["source"] for r in pdf_rows)
+
+
+def test_refused_documents_name_the_file_and_lose_nothing(documents, tmp_path):
+    import zipfile
+
+    import pypdf
+
+    idx, _, folder = documents
+    before = idx.counts()
+    writer = pypdf.PdfWriter(clone_from=str(folder / "can-tho.pdf"))
+    writer.encrypt(user_password="mat-khau")
+    with open(tmp_path / "khoa.pdf", "wb") as fh:
+        writer.write(fh)
+    bomb = make_docx(tmp_path / "bom.docx", "Bom", "Một đoạn.")
+    with zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/media/zeros.bin", b"\0" * (5 * 1024 * 1024))
+    (tmp_path / "hong.doc").write_bytes(b"not a word file at all")
+    report = idx.ingest([tmp_path / "khoa.pdf", bomb, tmp_path / "hong.doc"])
+    reasons = {Path(s.origin).name: s.reason for s in report.skipped}
+    assert "encrypted PDF" in reasons["khoa.pdf"]
+    assert "zip bomb" in reasons["bom.docx"]
+    assert "OLE2" in reasons["hong.doc"]
+    assert idx.counts() == before and idx.article("can-tho.pdf") is not None
