@@ -94,6 +94,11 @@ def markdown(report: dict) -> str:
                     for r in rec["sweep_real_questions"]]
             lines += ["", f"{s['size']:,} passages, {rec['factory']}:", "",
                       md_table([name, "real strict", "real tie-tolerant", "synthetic strict", "p50 ms", "p95 ms"], rows)]
+    if report.get("formats"):
+        lines += ["", "### Document readers (seed articles made into files; bench/formats.py)", "",
+                  md_table(["format", "pages (files)", "seconds", "pages/s", "OCR CER"],
+                           [[k, v["pages"], v["seconds"], v["pages_per_s"], v.get("cer", "–")]
+                            for k, v in report["formats"].items()])]
     lines += ["", f"Total {report['seconds_total']:.0f}s; process peak RSS {report['process_peak_rss_mb']} MB."]
     return "\n".join(lines)
 

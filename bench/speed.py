@@ -222,6 +222,10 @@ def run_bench(args) -> int:
     with tempfile.TemporaryDirectory(prefix="tracuu-bench-") as tmp_name:
         tmp = Path(tmp_name)
         base_idx, report["ingest"], base = ingest_section(tmp, profile)
+        from .formats import run as formats_run
+
+        log("document formats: reading made-up PDFs, scans, Word files (OCR takes seconds a page)")
+        report["formats"] = formats_run(quick=quick)
         log("building the sentence pool for synthetic passages")
         pool = syn.make_pool(base["texts"], base["titles"], base["vectors"], base["pids"])
         report["pool"] = {"real_passages": pool.n_real, "distinct_sentences": len(pool.sentences),

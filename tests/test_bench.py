@@ -27,6 +27,9 @@ def test_bench_tiny_run(tmp_path, capsys):
     assert any(k.startswith("Index.ingest") for k in ingest["paths"])
     assert any(k.startswith("stock SentenceTransformer") for k in ingest["paths"])
     assert ingest["overhead_ratio_ingest_total_vs_raw"] > 0
+    # Document readers: the text-layer PDF is read, one scanned page OCRed with its error rate.
+    assert report["formats"]["pdf (text layer)"]["pages_per_s"] > 0
+    assert report["formats"]["pdf (scanned, OCR)"]["cer"] < 0.05
     assert [s["size"] for s in report["sizes"]] == [300, 2500]
     for s in report["sizes"]:
         for key in ("faiss_flat_alone_k10", "bm25s_alone_retrieve_k10", "hybrid_candidates_depth50",
