@@ -58,3 +58,15 @@ def test_png_is_ocred(tmp_path):
     got = read_document(make_png(tmp_path / "anh.png", fact_paragraph(), height=1100))
     assert got.pages == 1 and got.ocr_confidence[0] > 80
     assert cer(fact_paragraph(), got.text) < 0.03
+
+
+def test_multi_page_tiff_keeps_its_pages(tmp_path):
+    from bench.make_documents import render_pages
+
+    first = render_pages("Trang một: Ban Dân vận Quận ủy Tây Hồ.", height=500)[0]
+    second = render_pages("Trang hai: 91 Tổ dân vận khu dân cư.", height=500)[0]
+    first.save(tmp_path / "hai-trang.tif", save_all=True, append_images=[second])
+    lines: list[str] = []
+    got = read_document(tmp_path / "hai-trang.tif", progress=lines.append)
+    assert got.pages == 2 and len(lines) == 2
+    assert got.page_at(got.text.index("Trang hai")) == 2 and got.page_at(got.text.index("Trang một")) == 1

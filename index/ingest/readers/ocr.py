@@ -62,26 +62,29 @@ def ocr_image(image, limits: ReadLimits) -> tuple[str, float]:
 
 def read_image(path: Path, limits: ReadLimits, progress: Progress | None = None) -> ExtractedText:
     """An image file (every frame of a multi-page TIFF is a page) through OCR."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     check_tesseract(limits.ocr_language)
-    try:
-        with Image.open(path) as img:
-            frames = [frame.convert("RGB") for frame in ImageSequence.Iterator(img)][: limits.max_pages + 1]
-    except Image.DecompressionBombError as exc:
-        raise RefusedInput(f"image too large to decode safely ({exc})") from None
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise RefusedInput(f"not a readable image ({exc})") from None
-    if len(frames) > limits.max_pages:
-        raise RefusedInput(f"more than {limits.max_pages} pages (the page limit); split the file")
     texts: list[str] = []
     confs: list[float | None] = []
-    for n, frame in enumerate(frames, 1):
-        text, conf = ocr_image(frame, limits)
-        if progress:
-            progress(f"{path.name}: OCR page {n}/{len(frames)}, confidence {conf:.0f}")
-        texts.append(text)
-        confs.append(conf)
+    try:
+        with Image.open(path) as img:
+            count = getattr(img, "n_frames", 1)
+            if count > limits.max_pages:
+                raise RefusedInput(f"{count} pages, over the {limits.max_pages}-page limit; split the file")
+            for n in range(count):  # one frame in memory at a time (a TIFF may hold hundreds)
+                img.seek(n)
+                # A phone photo says in its EXIF which way is up; Tesseract reads upright text only.
+                frame = ImageOps.exif_transpose(img).convert("RGB")
+                text, conf = ocr_image(frame, limits)
+                if progress:
+                    progress(f"{path.name}: OCR page {n + 1}/{count}, confidence {conf:.0f}")
+                texts.append(text)
+                confs.append(conf)
+    except Image.DecompressionBombError as exc:
+        raise RefusedInput(f"image too large to decode safely ({exc})") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, EOFError) as exc:
+        raise RefusedInput(f"not a readable image ({exc})") from None
     if not any(t.strip() for t in texts):
         raise RefusedInput("OCR found no text in the image")
     return assemble(texts, ocr_confidence=tuple(confs))
