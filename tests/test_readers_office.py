@@ -94,3 +94,24 @@ def test_missing_converter_names_the_package(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(RefusedInput, match="apt-get install"):
         read_document(FIXTURES / "seed_000.doc")
+
+
+def test_docx_mixing_unicode_and_legacy_fonts_is_converted_run_by_run(tmp_path):
+    import docx
+
+    doc = docx.Document()
+    doc.add_heading("Báo cáo của Ban Dân vận", level=1)  # Unicode
+    para = doc.add_paragraph()
+    para.add_run(L.encode("HỘI NGHỊ TỔNG KẾT ", "tcvn3")).font.name = ".VnTimeH"  # the capitals font
+    para.add_run(L.encode("công tác dân vận của Ủy ban nhân dân quận năm 2020.", "tcvn3")).font.name = ".VnTime"
+    vni = doc.add_paragraph()
+    vni.add_run(L.encode("Quận ủy Tây Hồ đã thành lập 91 Tổ dân vận.", "vni")).font.name = "VNI-Times"
+    doc.save(str(tmp_path / "tron.docx"))
+    got = read_document(tmp_path / "tron.docx")
+    assert got.text.split("\n") == [
+        "Báo cáo của Ban Dân vận",
+        # .VnTime has no toned capitals: "Ủy" mid-sentence comes back lower-case (the .VnTimeH run does not).
+        "HỘI NGHỊ TỔNG KẾT công tác dân vận của ủy ban nhân dân quận năm 2020.",
+        "Quận ủy Tây Hồ đã thành lập 91 Tổ dân vận.",
+    ]
+    assert got.converted_from == "tcvn3+vni"

@@ -10,6 +10,7 @@ converted like a legacy text file. Tables are read row by row, cells separated b
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from .base import ExtractedText, ReadLimits, RefusedInput, run_tool
@@ -60,16 +61,54 @@ def read_docx(path: Path, limits: ReadLimits) -> ExtractedText:
     out: list[str] = []
     title = (doc.core_properties.title or "").strip() or None
     heading = None
+    fonts: set[str] = set()
     for block in doc.iter_inner_content():
         if isinstance(block, Table):
             out.extend(_table_rows(block))
             continue
-        text = block.text
+        text = _paragraph_text(block, fonts)
         style = (block.style.name if block.style is not None else "") or ""
         if heading is None and text.strip() and (style.startswith("Heading") or style == "Title"):
             heading = text
         out.append(text)
-    return _finish(out, heading or title, limits)
+    got = _finish(out, heading or title, limits)
+    if fonts and got.converted_from is None:
+        return replace(got, converted_from="+".join(sorted(fonts)))
+    return got
+
+
+def _legacy_font(name: str | None) -> str | None:
+    """The encoding a font name implies: the ABC/.Vn fonts are TCVN3, the VNI- fonts VNI."""
+    if not name:
+        return None
+    if name.startswith(".Vn"):
+        return "tcvn3"
+    if name.upper().startswith("VNI-") or name.upper().startswith("VNI "):
+        return "vni"
+    return None
+
+
+def _paragraph_text(paragraph, fonts: set[str]) -> str:
+    """The paragraph's text with runs set in a legacy font decoded run by run (a document often mixes a
+    Unicode heading with a .VnTime body, which whole-text detection would leave half converted). A run in
+    a capitals font (.VnTimeH, .VnArialH) is upper-cased: that is how those fonts draw every letter."""
+    from .legacy_encodings import decode
+
+    style_font = paragraph.style.font.name if paragraph.style is not None else None
+    runs = list(paragraph.runs)
+    if not any(_legacy_font(r.font.name or style_font) for r in runs):
+        return paragraph.text
+    parts = []
+    for run in runs:
+        font = run.font.name or style_font
+        encoding = _legacy_font(font)
+        if encoding is None:
+            parts.append(run.text)
+            continue
+        fonts.add(encoding)
+        text = decode(run.text, encoding)  # type: ignore[arg-type]
+        parts.append(text.upper() if font and font.endswith("H") else text)
+    return "".join(parts)
 
 
 def _table_rows(table) -> list[str]:
