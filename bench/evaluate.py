@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from .eval_parts import PARTS, RETRIEVERS, part_of, plot_reliability, reliability, selected, split_set_of
 from .common import (
     DEFAULT_CORPUS, contains, latency_summary, log, machine_info, md_table, norm_answer, read_jsonl,
     write_json,
@@ -124,15 +125,18 @@ def rank_metrics(ranks: Sequence[int | None]) -> dict:
 # ------------------------------------------------------------------------------------------ XQuAD
 
 
-def evaluate_xquad(idx, queries: list[dict]) -> dict:
+def evaluate_xquad(idx, queries: list[dict], set_name: str | None = None) -> dict:
+    """Every question through retrieval (the two retrievers, their plain RRF, and the order qa.answer
+    uses: RRF reranked by the learned passage ranker) and ``qa.answer``; figures per part of
+    bench/splits.json when ``set_name`` is one of its sets."""
     import qa
+    from qa.analyze import analyze
+    from qa.retrieve import Corpus, learned_order
 
     pid_doc = _pid_docs(idx)
-    ranks: dict[str, list[int | None]] = {"dense": [], "bm25": [], "fused": []}
     rows = []
     t_cand: list[float] = []
     t_answer: list[float] = []
-    hits = abstained = best_ceiling = top10_ceiling = cited_gold = 0
     started = time.perf_counter()
     for i, q in enumerate(queries, start=1):
         question, gold, answers = q["question"], q.get("doc_id"), list(q.get("answers") or [])
@@ -140,66 +144,83 @@ def evaluate_xquad(idx, queries: list[dict]) -> dict:
         cands = idx.candidates(question, depth=DEPTH)
         t_cand.append(time.perf_counter() - t0)
         rankings = doc_rankings(cands, pid_doc)
-        row_ranks = {}
-        for name, docs in rankings.items():
-            r = docs.index(gold) + 1 if gold in docs else None
-            ranks[name].append(r)
-            row_ranks[name] = r
-        top = idx.hits(cands[:10])
+        rankings["rrf"] = rankings["fused"]
+        learned, _ = learned_order(Corpus(idx), question, analyze(question), cands)
+        rankings["fused"] = doc_rankings(learned, pid_doc)["fused"]
+        row_ranks = {name: (docs.index(gold) + 1 if gold in docs else None) for name, docs in rankings.items()}
+        top = idx.hits(learned[:10])
         best_has = bool(top) and any(contains(top[0].passage.text, a) for a in answers)
         any_has = any(contains(h.passage.text, a) for h in top for a in answers)
         t0 = time.perf_counter()
         ans = qa.answer(idx, question)
         t_answer.append(time.perf_counter() - t0)
-        hit = any(contains(ans.text, a) for a in answers)
-        cites = [c.hit.passage.doc_id for c in ans.citations]
-        hits += hit
-        abstained += ans.abstained
-        best_ceiling += best_has
-        top10_ceiling += any_has
-        cited_gold += gold in cites
+        first = ans.citations[0].quote if ans.citations and not ans.abstained else ""
         rows.append({
-            "id": q.get("id"), "question": question, "gold_doc": gold, "answers": answers,
-            "doc_rank": row_ranks, "answer_hit": hit, "abstained": ans.abstained,
-            "best_passage_has_answer": best_has, "top10_passages_have_answer": any_has,
-            "cited_docs": cites, "answer": ans.text,
+            "id": q.get("id"), "part": part_of(set_name, gold), "question": question, "gold_doc": gold,
+            "answers": answers, "doc_rank": row_ranks, "answer_hit": any(contains(ans.text, a) for a in answers),
+            "top1_hit": any(contains(first, a) for a in answers), "confidence": ans.confidence,
+            "tentative": bool(ans.candidates) or (ans.kind == "fact" and len(ans.citations) > 1),
+            "abstained": ans.abstained, "best_passage_has_answer": best_has, "top10_passages_have_answer": any_has,
+            "cited_docs": [c.hit.passage.doc_id for c in ans.citations], "answer": ans.text,
         })
         if i % 25 == 0 or i == len(queries):
             log(f"xquad: {i}/{len(queries)} questions, {time.perf_counter() - started:.0f}s, "
-                f"answer hits so far {hits}/{i}")
-    n = len(queries) or 1
+                f"answer hits so far {sum(r['answer_hit'] for r in rows)}/{i}")
+    parts = {part: summarize([r for r in rows if r["part"] == part]) for part in PARTS}
     return {
-        "questions": len(queries),
-        "retrieval": {name: rank_metrics(r) for name, r in ranks.items()},
-        "answers": {
-            "answer_hit_rate": round(hits / n, 4),
-            "abstention_rate": round(abstained / n, 4),
-            "answer_hit_rate_when_answered": round(hits / max(1, len(queries) - abstained), 4),
-            "cites_gold_doc_rate": round(cited_gold / n, 4),
-            "best_passage_contains_answer": round(best_ceiling / n, 4),
-            "top10_passages_contain_answer": round(top10_ceiling / n, 4),
-        },
+        "questions": len(queries), "set": set_name, **summarize(rows),
+        "parts": {part: summary for part, summary in parts.items() if summary["questions"]},
         "latency": {"candidates": latency_summary(t_cand), "answer": latency_summary(t_answer)},
         "per_question": rows,
+        "failures": [{k: r[k] for k in ("id", "part", "question", "answers", "doc_rank", "answer")}
+                     for r in rows if not r["answer_hit"]],
+    }
+
+
+def summarize(rows: list[dict]) -> dict:
+    """Retrieval and answer figures of some per-question rows."""
+    n = len(rows) or 1
+    answered = [r for r in rows if not r["abstained"]]
+
+    def rate(key: str, among=rows) -> float:
+        return round(sum(bool(r[key]) for r in among) / (len(among) or 1), 4)
+
+    return {
+        "questions": len(rows),
+        "retrieval": {name: rank_metrics([r["doc_rank"][name] for r in rows]) for name in RETRIEVERS},
+        "answers": {
+            "answer_hit_rate": rate("answer_hit"),
+            "top1_quote_hit_rate": rate("top1_hit"),
+            "tentative_rate": rate("tentative"),
+            "abstention_rate": rate("abstained"),
+            "answer_hit_rate_when_answered": rate("answer_hit", answered),
+            "cites_gold_doc_rate": round(sum(r["gold_doc"] in r["cited_docs"][:1] for r in rows) / n, 4),
+            "best_passage_contains_answer": rate("best_passage_has_answer"),
+            "top10_passages_contain_answer": rate("top10_passages_have_answer"),
+        },
+        "reliability": reliability(rows),
     }
 
 
 def xquad_markdown(result: dict, ingest: dict) -> str:
-    r = result["retrieval"]
     cols = ["R@1", "R@5", "R@10", "MRR@10", "nDCG@10"]
-    lines = [
-        f"### Retrieval ({result['questions']} questions, {ingest['articles']} articles, "
-        f"{ingest['passages']} passages; article level, candidates depth {DEPTH})",
-        "",
-        md_table(["retriever", *cols], [[name, *(r[name].get(c) for c in cols)] for name in ("dense", "bm25", "fused")]),
-        "",
-        "### Answers (`qa.answer`)",
-        "",
-        md_table(["metric", "value"], list(result["answers"].items())),
-        "",
-        md_table(["latency", "p50 ms", "p95 ms"],
-                 [[k, v["p50_ms"], v["p95_ms"]] for k, v in result["latency"].items()]),
-    ]
+    sections = {"all": result, **result.get("parts", {})} if result.get("parts") else {"all": result}
+    lines = [f"### Retrieval ({result['questions']} questions, {ingest['articles']} articles, "
+             f"{ingest['passages']} passages; article level, candidates depth {DEPTH}; rrf: plain RRF k=60 of "
+             f"dense + BM25; fused: that RRF reranked by the learned passage ranker)", ""]
+    for label, part in sections.items():
+        r = part["retrieval"]
+        lines += [f"**{label}** ({part['questions']} questions)", "",
+                  md_table(["retriever", *cols], [[name, *(r[name].get(c) for c in cols)] for name in RETRIEVERS]), ""]
+    lines += ["### Answers (`qa.answer`)", "",
+              md_table(["metric", *sections], [[m, *(p["answers"][m] for p in sections.values())]
+                                                for m in result["answers"]]), ""]
+    for label, part in sections.items():
+        lines += [f"Reliability, {label} (accuracy of the quoted sentence by confidence):", "",
+                  md_table(["confidence", "n", "mean confidence", "accuracy"],
+                           [[b["bin"], b["n"], b["mean_confidence"], b["accuracy"]] for b in part["reliability"]]), ""]
+    lines.append(md_table(["latency", "p50 ms", "p95 ms"],
+                          [[k, v["p50_ms"], v["p95_ms"]] for k, v in result["latency"].items()]))
     return "\n".join(lines)
 
 
@@ -236,7 +257,7 @@ def check_answer(item: dict, contract: dict) -> list[str]:
     return reasons
 
 
-def evaluate_seed_qa(idx, items: list[dict]) -> dict:
+def evaluate_seed_qa(idx, items: list[dict], set_name: str | None = "seed_qa") -> dict:
     import qa
 
     rows = []
@@ -248,15 +269,18 @@ def evaluate_seed_qa(idx, items: list[dict]) -> dict:
         contract = ans.to_contract(id=item.get("id"))
         reasons = check_answer(item, contract)
         rows.append({
-            "id": item.get("id"), "kind": item.get("kind"), "question": item["question"],
-            "pass": not reasons, "reasons": reasons, "abstained": contract["abstained"],
+            "id": item.get("id"), "part": part_of(set_name, str(item.get("id"))), "kind": item.get("kind"),
+            "question": item["question"], "pass": not reasons, "confidence": contract["confidence"], "reasons": reasons, "abstained": contract["abstained"],
             "cited_docs": list(dict.fromkeys(c["doc_id"] for c in contract["citations"])),
             "answer": contract["answer"], "seconds": round(times[-1], 3),
         })
         log(f"seed qa {item.get('id')}: {'pass' if not reasons else 'FAIL: ' + '; '.join(reasons)}")
     passed = sum(r["pass"] for r in rows)
+    parts = {p: {"questions": sum(r["part"] == p for r in rows), "passed": sum(r["pass"] for r in rows if r["part"] == p)}
+             for p in PARTS}
     return {"questions": len(rows), "passed": passed, "failed": len(rows) - passed,
-            "pass_rate": round(passed / max(1, len(rows)), 4), "latency": latency_summary(times), "rows": rows}
+            "pass_rate": round(passed / max(1, len(rows)), 4), "parts": parts, "latency": latency_summary(times),
+            "rows": rows, "failures": [r for r in rows if not r["pass"]]}
 
 
 def qa_markdown(result: dict, ingest: dict) -> str:
@@ -297,37 +321,44 @@ def run_eval(args) -> int:
     machine = machine_info()
     printed: list[str] = []
 
+    split = getattr(args, "split", None)
     if docs:
         queries = read_jsonl(queries_path)
         bad = [q.get("id") for q in queries if not isinstance(q.get("question"), str) or "doc_id" not in q]
         if bad:
             print(f"tracuu eval: {queries_path}: queries without question/doc_id: {bad[:5]}", file=sys.stderr)
             return 2
+        set_name = split_set_of(queries_path)
+        queries = selected(set_name, queries, split, key="doc_id")
         started = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="tracuu-eval-") as tmp:
             idx = _temp_index(Path(tmp) / "index", model)
             ingest = _ingest_with_progress(idx, [docs], "xquad ingest")
-            result = evaluate_xquad(idx, queries)
+            result = evaluate_xquad(idx, queries, set_name)
             model_id = idx.model_id
         report = {
-            "kind": "xquad", "docs": str(docs), "queries": str(queries_path), "model": model_id,
-            "depth": DEPTH, "ingest": ingest, **result,
+            "kind": "xquad", "docs": str(docs), "queries": str(queries_path), "split": split or "both",
+            "model": model_id, "depth": DEPTH, "ingest": ingest, **result,
             "seconds_total": round(time.perf_counter() - started, 2), "machine": machine,
         }
+        stem = f"eval-{set_name}" if set_name else "eval-xquad"
         md = f"## tracuu eval: {Path(queries_path).name}\n\n" + xquad_markdown(result, ingest)
-        write_json(out / "eval-xquad.json", report)
-        (out / "eval-xquad.md").write_text(md + "\n", encoding="utf-8")
+        write_json(out / f"{stem}.json", report)
+        (out / f"{stem}.md").write_text(md + "\n", encoding="utf-8")
+        curves = {f"{label} ({part['questions']} q)": part["reliability"]
+                  for label, part in (result.get("parts") or {"all": result}).items()}
+        plot_reliability(curves, out / f"{stem}-reliability.png", f"{Path(queries_path).name}: reliability")
         printed.append(md)
-        log(f"wrote {out / 'eval-xquad.json'} and {out / 'eval-xquad.md'}")
+        log(f"wrote {out / stem}.json, .md and -reliability.png")
 
     if qa_path:
-        items = read_jsonl(qa_path)
+        items = selected(split_set_of(qa_path), read_jsonl(qa_path), split, key="id")
         corpus = Path(getattr(args, "corpus", None) or DEFAULT_CORPUS)
         started = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="tracuu-eval-") as tmp:
             idx = _temp_index(Path(tmp) / "index", model)
             ingest = _ingest_with_progress(idx, [corpus], "corpus ingest")
-            result = evaluate_seed_qa(idx, items)
+            result = evaluate_seed_qa(idx, items, split_set_of(qa_path))
             model_id = idx.model_id
         report = {
             "kind": "seed_qa", "qa": str(qa_path), "corpus": str(corpus), "model": model_id, "ingest": ingest,

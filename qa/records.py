@@ -51,6 +51,13 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     items: tuple[Item, ...] = ()
     related: tuple[Hit, ...] = field(default=())  # nearest passages shown when abstaining
+    # Calibrated probability that the quoted evidence answers the question (qa.learned): a fact answer's
+    # top sentence holds the answer this often on the tune part's questions of the same confidence. List
+    # answers, drawn from articles that satisfy every constraint, say 1.0; abstentions 0.0.
+    confidence: float | None = None
+    # Runner-up quotes shown, with "possibly", when the confidence is below the calibrated threshold:
+    # (quote, citation number) each.
+    candidates: tuple[tuple[str, int], ...] = ()
 
     def to_contract(self, id: str | None = None) -> dict:
         out: dict = {}
@@ -62,8 +69,15 @@ class Answer:
             "abstained": self.abstained,
             "citations": [c.to_contract() for c in self.citations],
             "items": [i.to_contract() for i in self.items],
+            "confidence": round(self._confidence(), 4),
+            "candidates": [{"text": text, "n": n} for text, n in self.candidates],
         })
         return out
+
+    def _confidence(self) -> float:
+        if self.confidence is not None:
+            return float(self.confidence)
+        return 0.0 if self.abstained else 1.0
 
     def render_text(self) -> str:
         lines = [self.text, ""]

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from index.api import Index
 
     from .analyze import QuestionAnalysis
+    from .learned import Models
 
 
 @dataclass
@@ -74,10 +75,11 @@ class FactEvidence:
     candidates: list
     hits: list[Hit]  # the top 10, constrained articles first
     given: list[str]  # per hit: the question's places and documents its article is about
+    passage_scores: list[float] | None = None  # per hit: the learned passage ranker's score (None: no ranker)
 
 
 def fact_evidence(corpus: Corpus, question: str, analysis: "QuestionAnalysis",
-                  filters: SearchFilters = SearchFilters()) -> FactEvidence:
+                  filters: SearchFilters = SearchFilters(), models: "Models | None" = None) -> FactEvidence:
     # Words are matched in Vietnamese: an English question through its glossary rendering (qa/gloss.py),
     # while the query vector stays the question's own (e5 matches across languages).
     rendered = gloss(question, analysis) if analysis.language == "en" else None
@@ -85,12 +87,33 @@ def fact_evidence(corpus: Corpus, question: str, analysis: "QuestionAnalysis",
     query_vector = corpus.query_vector(question)
     candidates = corpus.candidates(f"{question} {words}" if rendered else question, filters=filters,
                                   query_vector=query_vector)
+    candidates, score_of = learned_order(corpus, words, analysis, candidates, models)
     hits = naming_the_documents_first(corpus, candidates, analysis)
     constrained = bool(analysis.refs or analysis.localities)
     entities_of = {doc_id: corpus.entities(doc_id) for doc_id in {h.doc_id for h in hits}} if constrained else {}
     hits = prefer_constrained(hits, analysis, entities_of)
+    scores = None
+    if score_of:  # passages from below the reranked depth (documents-first) score as the lowest reranked
+        low = min(score_of.values())
+        scores = [score_of.get(h.passage.passage_id, low) for h in hits]
     return FactEvidence(words, rendered, query_vector, candidates, hits,
-                        given_by_article(hits, analysis, entities_of))
+                        given_by_article(hits, analysis, entities_of), scores)
+
+
+def learned_order(corpus: Corpus, words: str, analysis: "QuestionAnalysis", candidates: list,
+                  models: "Models | None" = None) -> tuple[list, dict[str, float]]:
+    """The fused candidates with their top reordered by the learned passage ranker (qa.learned), and its
+    score per passage id; as they came and {} without a ranker."""
+    from .learned import rerank, shipped_models
+
+    models = models or shipped_models()
+    if models.passage is None or not candidates:
+        return candidates, {}
+    top_hits = corpus.hits(candidates[: models.passage_depth])
+    ordered, hits, scores = rerank(words, analysis.answer_type, candidates, top_hits, corpus.lexical(), models)
+    if scores is None:
+        return candidates, {}
+    return ordered, {h.passage.passage_id: float(s) for h, s in zip(hits, scores)}
 
 
 def prefer_constrained(hits: list[Hit], analysis: "QuestionAnalysis", entities_of: dict) -> list[Hit]:

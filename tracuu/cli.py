@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--qa", help="seed_qa.jsonl-style gold questions (about the corpus in --corpus)")
     p.add_argument("--corpus", default=None, help="articles the --qa questions are about (default: bundled corpus/)")
     p.add_argument("--out", default="bench-results", help="folder for the JSON and markdown reports")
+    p.add_argument("--split", choices=("tune", "heldout", "all"), default=None,
+                   help="part of bench/splits.json to run (default: every question, figures per part)")
     p.add_argument("--model")
 
     p = sub.add_parser("bench", help="speed and memory benchmark (JSON + plot)")

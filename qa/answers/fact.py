@@ -9,11 +9,12 @@ from index.records import SearchFilters
 from index.text import tokenize
 
 from ..gloss import Gloss
-from ..rank import coverage, idf_weights, rank_sentences, unknown_share
+from ..learned import choose, shipped_models
+from ..rank import coverage, idf_weights, unknown_share
 from ..records import Answer, Citation
 from ..retrieve import fact_evidence
 from .abstain import abstain
-from .wording import according
+from .wording import WORDING, according
 
 if TYPE_CHECKING:
     from ..analyze import QuestionAnalysis
@@ -28,6 +29,7 @@ MIN_DENSE = 0.82
 # question: half of its content words neither in the glossary nor in the corpus (qa/gloss.py).
 MAX_UNKNOWN = 0.5
 RELATED_SHOWN = 3
+POSSIBLY_SHOWN = 3  # sentences an answer below the confidence threshold shows
 
 
 def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", filters: SearchFilters) -> Answer:
@@ -47,15 +49,26 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
         unknown = unknown_english(found.rendered, lexical)
     if (best_cov < MIN_COVERAGE and best_dense < MIN_DENSE) or unknown >= MAX_UNKNOWN:
         return abstain(question, lang, hits[:RELATED_SHOWN])
-    ranked = rank_sentences(found.words, analysis.answer_type, hits, found.query_vector, corpus.encode_sentences,
-                            lexical, given=found.given)
-    if not ranked:  # no sentence holds an answer of the expected type
+    choice = choose(found.words, analysis.answer_type, hits, found.query_vector, corpus.encode_sentences, lexical,
+                    shipped_models(), passage_scores=found.passage_scores, given=found.given)
+    if not choice.candidates:  # no sentence holds an answer of the expected type
         return abstain(question, lang, hits[:RELATED_SHOWN])
-    best = ranked[0]
-    hit = hits[best.hit_index]
-    citation = Citation(1, hit, best.start, best.end)
-    text = according(lang, hit, citation)
-    return Answer(question, text, False, lang, "fact", (citation,))
+    if not choice.tentative:
+        best = choice.candidates[0]
+        citation = Citation(1, hits[best.hit_index], best.start, best.end)
+        return Answer(question, according(lang, citation.hit, citation), False, lang, "fact", (citation,),
+                      confidence=choice.confidence)
+    # Not sure enough to quote one sentence: the top few, each cited, as "possibly".
+    shown = []
+    for cand in choice.candidates:
+        if all(cand.text != other.text for other in shown):
+            shown.append(cand)
+        if len(shown) == POSSIBLY_SHOWN:
+            break
+    citations = tuple(Citation(n, hits[c.hit_index], c.start, c.end) for n, c in enumerate(shown, start=1))
+    lines = [WORDING[lang].possibly] + [f"- {according(lang, c.hit, c)}" for c in citations]
+    return Answer(question, "\n".join(lines), False, lang, "fact", citations, confidence=choice.confidence,
+                  candidates=tuple((c.quote, c.n) for c in citations[1:]))
 
 
 def unknown_english(rendered: Gloss, lexical) -> float:

@@ -16,6 +16,7 @@ class Wording:
     list_intro: str
     not_level: str
     misprint: str
+    possibly: str
 
 
 WORDING = {
@@ -25,6 +26,7 @@ WORDING = {
         list_intro="Tìm thấy {count} kết quả trong các bài viết:",
         not_level="{label} là đơn vị cấp {level}, không phải {asked}.",
         misprint="bài viết in “{printed}”, đã đối chiếu với tiêu đề là {canonical}",
+        possibly="Chưa chắc chắn; có thể là một trong các câu sau:",
     ),
     "en": Wording(
         according="According to “{title}”{date}: “{quote}” [{n}]",
@@ -32,6 +34,7 @@ WORDING = {
         list_intro="Found {count} matching results in the articles:",
         not_level="{label} is a {level}-level unit, not a {asked}.",
         misprint="the article prints “{printed}”; its title gives {canonical}",
+        possibly="Not certain; possibly one of these:",
     ),
 }
 LEVEL_NAME = {

@@ -1,0 +1,213 @@
+"""Features of the two learned decisions: which passages come first, and which sentence answers.
+
+Both are cheap to compute at question time: the passage features read only what retrieval already holds
+(ranks and scores of the two retrievers, the passages' words, the index's IDF); the sentence features
+are today's hand scorer's parts (``qa.rank``: e5 cosines of the sentence, of the sentence with the
+one before it and with its title, IDF coverage of words and word pairs discounted for the article's
+topic, the count slot, passage rank) plus where the sentence sits, its passage's learned score, and each
+part relative to the best candidate of the same question — a pointwise model then sees what a ranking
+sees. The feature names are stored with the weights; a model whose names differ is refused on load.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from index.text.tokens import pick_variant, tokenize
+
+ANSWER_TYPES = ("count", "date", "person", "description", "list")
+MISSING_RANK = 60.0  # a retriever that did not return the passage in its top 50
+
+PASSAGE_FEATURES = (
+    "fused_pos", "rrf", "dense_rank", "dense_score", "dense_gap", "bm25_rank", "bm25_norm", "in_both",
+    "cov_words", "cov_pairs", "cov_title", "cov_pool", "best_sent_words", "best_sent_pairs",
+    "numbers", "names", "holds_type", "log_chars", "doc_share",
+    *(f"type_{t}" for t in ANSWER_TYPES),
+)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CAPITALISED = re.compile(r"(?<![\w.])[^\W\d_a-zà-ỹđ]\w+")
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """What the passage features read of one fused candidate: its text, title, article and the two
+    retrievers' ranks and scores (None: that retriever did not return it)."""
+
+    text: str
+    title: str
+    doc_id: str
+    dense_rank: int | None
+    dense_score: float | None
+    bm25_rank: int | None
+    bm25_score: float | None
+    rrf: float
+
+
+def _type_onehot(answer_type: str) -> list[float]:
+    return [float(answer_type == t) for t in ANSWER_TYPES]
+
+
+def _share(needles: set[str], haystack: str) -> float:
+    return sum(n in haystack for n in needles) / len(needles) if needles else 0.0
+
+
+def passage_features(question: str, answer_type: str, views: Sequence[PassageView], lexical) -> np.ndarray:
+    """One row per fused candidate (in fused order), columns PASSAGE_FEATURES."""
+    from index.text import search_text
+
+    from ..rank import _covered, _pool_weights, holds_expected, idf_weights
+
+    if not views:
+        return np.zeros((0, len(PASSAGE_FEATURES)), dtype=np.float32)
+    folded = pick_variant(question) == "folded"
+    weights = idf_weights(question, lexical)
+    pair_weights = idf_weights(question, lexical, phrases=True)
+    word_sets = [set(tokenize(v.text, folded=folded, bigrams=False)) for v in views]
+    pool = _pool_weights(weights, word_sets)
+    dense_scores = [v.dense_score for v in views if v.dense_score is not None]
+    top_dense = max(dense_scores) if dense_scores else 0.0
+    low_dense = min(dense_scores) if dense_scores else 0.0
+    bm25_scores = [v.bm25_score for v in views if v.bm25_score is not None]
+    top_bm25 = max(bm25_scores) if bm25_scores else 1.0
+    numbers = set(_NUMBER.findall(question))
+    names = {w.lower() for w in _CAPITALISED.findall(question[1:])}
+    docs = [v.doc_id for v in views]
+    type_row = _type_onehot(answer_type)
+    rows = []
+    for pos, (v, words) in enumerate(zip(views, word_sets)):
+        pairs = set(tokenize(v.text, folded=folded, bigrams=True))
+        sentence_words, sentence_pairs = 0.0, 0.0
+        for sentence in _SENTENCE_END.split(v.text):
+            sentence_words = max(sentence_words, _covered(set(tokenize(sentence, folded=folded, bigrams=False)), weights))
+            sentence_pairs = max(sentence_pairs, _covered(set(tokenize(sentence, folded=folded)), pair_weights))
+        lowered = search_text(v.text)
+        dense = v.dense_score if v.dense_score is not None else low_dense - 0.01
+        rows.append([
+            float(pos), v.rrf * 60.0,
+            float(v.dense_rank or MISSING_RANK), dense, top_dense - dense,
+            float(v.bm25_rank or MISSING_RANK), (v.bm25_score or 0.0) / (top_bm25 or 1.0),
+            float(v.dense_rank is not None and v.bm25_rank is not None),
+            _covered(words, weights), _covered(pairs, pair_weights),
+            _covered(set(tokenize(v.title, folded=folded)), weights), _covered(words, pool),
+            sentence_words, sentence_pairs,
+            _share(numbers, v.text), _share(names, lowered),
+            float(holds_expected(v.text, answer_type, question)), math.log1p(len(v.text)),
+            docs.count(v.doc_id) / len(docs),
+            *type_row,
+        ])
+    return np.asarray(rows, dtype=np.float32)
+
+
+# ------------------------------------------------------------------------------------- sentences
+
+SENTENCE_FEATURES = (
+    "alone", "window", "titled", "cov_words", "cov_pairs", "inherited", "slot", "passage_pos", "named",
+    "hand_score", "passage_score", "passage_gap", "sent_pos", "first", "last", "log_chars", "continues",
+    "raw_overlap", "rel_alone", "rel_window", "rel_titled", "rel_words", "rel_pairs", "rel_hand",
+    "next_words", *(f"type_{t}" for t in ANSWER_TYPES),
+)
+
+
+@dataclass(frozen=True)
+class SentenceCandidate:
+    hit_index: int  # index into the hits the sentences came from
+    start: int  # span inside hit.passage.text
+    end: int
+    text: str
+
+
+def sentence_candidates(
+    question: str,
+    answer_type: str,
+    hits: Sequence,
+    query_vector: np.ndarray,
+    encode_sentences,
+    lexical,
+    *,
+    passage_scores: Sequence[float] | None = None,
+    top_passages: int = 3,
+    given: Sequence[str] = (),
+) -> tuple[list[SentenceCandidate], np.ndarray]:
+    """The sentences that compete (those of the top passages holding an answer of the expected type, as
+    ``qa.rank.rank_sentences`` draws them) and their feature rows, columns SENTENCE_FEATURES."""
+    from .. import rank as ev
+
+    folded = pick_variant(question) == "folded"
+    noun = ev.counted_noun(question) if answer_type == "count" else None
+    asked_refs = ev._asked_refs(question) if answer_type == "date" else set()
+    passages = [(i, hit, ev.sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top_passages])]
+    if noun:
+        for i, hit in enumerate(hits[top_passages:ev.SLOT_FROM_TOP], start=top_passages):
+            spans = [(s, e) for s, e in ev.sentence_spans(hit.passage.text) if ev.fills_slot(hit.passage.text[s:e], noun)]
+            if spans:
+                passages.append((i, hit, spans))
+    sentences = [(i, hit, j, len(spans), s, e, hit.passage.text[s:e])
+                 for i, hit, spans in passages for j, (s, e) in enumerate(spans)]
+    if not sentences:
+        return [], np.zeros((0, len(SENTENCE_FEATURES)), dtype=np.float32)
+    given_words = {i: set(tokenize(given[i], folded=folded, bigrams=True)) for i, _, _ in passages if i < len(given)}
+    words = [set(tokenize(t, folded=folded)) | given_words.get(i, set()) for i, *_, t in sentences]
+    pairs = [set(tokenize(t, folded=folded, bigrams=True)) | given_words.get(i, set()) for i, *_, t in sentences]
+    weights = ev._pool_weights(ev.idf_weights(question, lexical), words)
+    pair_weights = ev._pool_weights(ev.idf_weights(question, lexical, phrases=True), pairs)
+    covers = [(ev._covered(w, weights), ev._covered(p, pair_weights)) for w, p in zip(words, pairs)]
+    question_syllables = set(tokenize(question, folded=folded, bigrams=False))
+    titles = [hit.title.replace("_", " ") for _, hit, _ in passages]
+    title_of = {i: k for k, (i, _, _) in enumerate(passages)}
+    vectors = np.asarray(encode_sentences(titles + [t for *_, t in sentences]), dtype=np.float32)
+    query = np.asarray(query_vector, dtype=np.float32)
+    title_vectors, sentence_vectors = vectors[: len(titles)], vectors[len(titles):]
+    scores = list(passage_scores) if passage_scores is not None else [-float(i) for i in range(len(hits))]
+    top_score = max(scores[: max(1, top_passages)]) if scores else 0.0
+    type_row = _type_onehot(answer_type)
+    out: list[SentenceCandidate] = []
+    rows = []
+    for k, (i, hit, j, n_in_passage, s, e, text) in enumerate(sentences):
+        vector = sentence_vectors[k]
+        cover = covers[k]
+        has_previous = k > 0 and sentences[k - 1][0] == i and sentences[k - 1][2] == j - 1
+        has_next = k + 1 < len(sentences) and sentences[k + 1][0] == i and sentences[k + 1][2] == j + 1
+        continues = ev.continues_previous(text)
+        inherited = 0.0
+        if has_previous and continues:
+            before = covers[k - 1]
+            inherited = 0.5 * (max(0.0, before[0] - cover[0]) + max(0.0, before[1] - cover[1]))
+        if not ev.holds_expected(text, answer_type, question):
+            continue
+        window = ev._unit(vector + sentence_vectors[k - 1]) if has_previous else vector
+        alone = float(vector @ query)
+        window_cos = float(window @ query)
+        titled = float(ev._unit(vector + title_vectors[title_of[i]]) @ query)
+        slot = float(ev.fills_slot(text, noun) or ev.dates_the_document(text, asked_refs))
+        named = float(answer_type == "person" and ev._names_someone_new(text, question))
+        hand = (ev.W_LEXICAL * cover[0] + ev.W_PHRASE * cover[1] + ev.W_CONTINUES * inherited + ev.W_SLOT * slot
+                - ev.W_RANK * i + ev.W_NAMED * named + ev.W_DENSE * alone + ev.W_WINDOW * window_cos
+                + ev.W_TITLED * titled)
+        own = set(tokenize(text, folded=folded, bigrams=False))
+        passage_score = scores[i] if i < len(scores) else min(scores, default=0.0)
+        out.append(SentenceCandidate(i, s, e, text))
+        rows.append([
+            alone, window_cos, titled, cover[0], cover[1], inherited, slot, float(i), named, hand,
+            passage_score, top_score - passage_score, float(j), float(j == 0), float(j == n_in_passage - 1),
+            math.log1p(len(text)), float(continues),
+            len(question_syllables & own) / max(1, len(question_syllables)),
+            0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+            covers[k + 1][0] if has_next else 0.0,
+            *type_row,
+        ])
+    if not rows:
+        return [], np.zeros((0, len(SENTENCE_FEATURES)), dtype=np.float32)
+    matrix = np.asarray(rows, dtype=np.float32)
+    names = list(SENTENCE_FEATURES)
+    for base in ("alone", "window", "titled", "cov_words", "cov_pairs", "hand_score"):
+        col, rel = names.index(base), names.index("rel_" + {"cov_words": "words", "cov_pairs": "pairs",
+                                                             "hand_score": "hand"}.get(base, base))
+        matrix[:, rel] = matrix[:, col] - matrix[:, col].max()
+    return out, matrix
