@@ -149,6 +149,12 @@ def load_set(set_name: str, docs_path: Path, queries_path: Path, cache: Path, *,
     path = cache / f"retrieval-{set_name}-{key}.pkl"
     if path.is_file():
         questions = _Unpickler(io.BytesIO(path.read_bytes())).load()
+        # Retrieval is cached; the features are recomputed, so they are always this code's.
+        from qa.learned.apply import views_of
+        from qa.learned.features import passage_features
+
+        for q in questions:
+            q.passage_x = passage_features(q.words, q.answer_type, views_of(q.candidates, q.hits), idx.lexical())
     else:
         log(f"{set_name}: retrieving {len(queries)} tune questions over {len(docs)} tune paragraphs")
         questions = retrieve(idx, set_name, queries)

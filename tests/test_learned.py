@@ -147,13 +147,33 @@ def test_train_save_load_and_answer_with_a_tiny_ranker(tmp_path):
     queries.write_text("".join(json.dumps({"id": f"q{k}", "question": q, "doc_id": d, "answers": [a]},
                                           ensure_ascii=False) + "\n" for k, (q, d, a) in enumerate(_FIXTURE_QUESTIONS)),
                        encoding="utf-8")
+    # One paragraph is heldout: training must neither index it nor read its question.
+    heldout = "fx03-01"
     split_file = tmp_path / "splits.json"
     split_file.write_text(json.dumps({"sets": {"fixture": {"articles": {
-        "tune": sorted({d for _, d, _ in _FIXTURE_QUESTIONS} | {i for i, _, _ in _FIXTURE_DOCS}), "heldout": []}}}}))
+        "tune": sorted({i for i, _, _ in _FIXTURE_DOCS} - {heldout}), "heldout": [heldout]}}}}))
     out = tmp_path / "weights"
     report = train({"fixture": (docs, queries)}, out, tmp_path / "cache", splits_path=split_file, folds=2,
-                   kinds=("linear",))
-    assert report["questions"] == len(_FIXTURE_QUESTIONS)
+                   kinds=("linear", "softmax"))
+    assert report["questions"] == sum(d != heldout for _, d, _ in _FIXTURE_QUESTIONS)
     models = load_models(out)
     assert models.passage is not None and models.sentence is not None and models.calibration is not None
     assert 0.0 <= models.calibration.threshold <= 1.0
+
+    # Answer with the freshly trained models, through the code qa.answer runs.
+    import index
+    from qa.analyze import analyze
+    from qa.learned import choose
+    from qa.retrieve import Corpus, fact_evidence
+
+    idx, _ = index.build([docs], tmp_path / "idx")
+    right = 0
+    for question, _, answer in _FIXTURE_QUESTIONS:
+        analysis = analyze(question)
+        found = fact_evidence(Corpus(idx), question, analysis, models=models)
+        assert found.passage_scores is not None and len(found.passage_scores) == len(found.hits)
+        choice = choose(found.words, analysis.answer_type, found.hits, found.query_vector, idx.encode_sentences,
+                        idx.lexical(), models, passage_scores=found.passage_scores, given=found.given)
+        assert choice.candidates and 0.0 <= choice.confidence <= 1.0
+        right += answer in choice.candidates[0].text
+    assert right >= len(_FIXTURE_QUESTIONS) - 3

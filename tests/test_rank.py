@@ -115,7 +115,8 @@ def test_a_which_question_about_one_topic_is_answered_by_one_sentence(seed_index
     # "Những … nào" with no document, place or document kind to enumerate: a fact, not a list of every
     # article that shares a word with it.
     answer = qa.answer(seed_index, "Những hoạt động nào được Hội Chữ thập đỏ tổ chức?")
-    assert answer.kind == "fact" and len(answer.citations) == 1
+    # One quote, or (below the confidence threshold) the top few as "possibly": the runners-up.
+    assert answer.kind == "fact" and not answer.items and len(answer.citations) == 1 + len(answer.candidates)
     places = qa.answer(seed_index, "Những địa phương nào đã tổng kết Quyết định 290?")
     assert places.kind == "list" and len(places.items) == 3
 

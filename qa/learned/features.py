@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -58,6 +59,14 @@ def _share(needles: set[str], haystack: str) -> float:
     return sum(n in haystack for n in needles) / len(needles) if needles else 0.0
 
 
+@lru_cache(maxsize=8192)
+def _token_sets(text: str, folded: bool) -> tuple[tuple[frozenset, ...], frozenset]:
+    """Tokens (syllables and syllable pairs) of each sentence of a passage, and of the whole: tokenising
+    is most of the features' cost, and the same passages come back question after question."""
+    sentences = tuple(frozenset(tokenize(s, folded=folded)) for s in _SENTENCE_END.split(text))
+    return sentences, frozenset().union(*sentences)
+
+
 def passage_features(question: str, answer_type: str, views: Sequence[PassageView], lexical) -> np.ndarray:
     """One row per fused candidate (in fused order), columns PASSAGE_FEATURES."""
     from index.text import search_text
@@ -69,8 +78,8 @@ def passage_features(question: str, answer_type: str, views: Sequence[PassageVie
     folded = pick_variant(question) == "folded"
     weights = idf_weights(question, lexical)
     pair_weights = idf_weights(question, lexical, phrases=True)
-    word_sets = [set(tokenize(v.text, folded=folded, bigrams=False)) for v in views]
-    pool = _pool_weights(weights, word_sets)
+    token_sets = [_token_sets(v.text, folded) for v in views]
+    pool = _pool_weights(weights, [whole for _, whole in token_sets])
     dense_scores = [v.dense_score for v in views if v.dense_score is not None]
     top_dense = max(dense_scores) if dense_scores else 0.0
     low_dense = min(dense_scores) if dense_scores else 0.0
@@ -81,12 +90,11 @@ def passage_features(question: str, answer_type: str, views: Sequence[PassageVie
     docs = [v.doc_id for v in views]
     type_row = _type_onehot(answer_type)
     rows = []
-    for pos, (v, words) in enumerate(zip(views, word_sets)):
-        pairs = set(tokenize(v.text, folded=folded, bigrams=True))
-        sentence_words, sentence_pairs = 0.0, 0.0
-        for sentence in _SENTENCE_END.split(v.text):
-            sentence_words = max(sentence_words, _covered(set(tokenize(sentence, folded=folded, bigrams=False)), weights))
-            sentence_pairs = max(sentence_pairs, _covered(set(tokenize(sentence, folded=folded)), pair_weights))
+    for pos, (v, (sentences, words)) in enumerate(zip(views, token_sets)):
+        # Unigram weights only name unigrams and pair weights only pairs, so one token set serves both.
+        pairs = words
+        sentence_words = max((_covered(t, weights) for t in sentences), default=0.0)
+        sentence_pairs = max((_covered(t, pair_weights) for t in sentences), default=0.0)
         lowered = search_text(v.text)
         dense = v.dense_score if v.dense_score is not None else low_dense - 0.01
         rows.append([
@@ -95,7 +103,7 @@ def passage_features(question: str, answer_type: str, views: Sequence[PassageVie
             float(v.bm25_rank or MISSING_RANK), (v.bm25_score or 0.0) / (top_bm25 or 1.0),
             float(v.dense_rank is not None and v.bm25_rank is not None),
             _covered(words, weights), _covered(pairs, pair_weights),
-            _covered(set(tokenize(v.title, folded=folded)), weights), _covered(words, pool),
+            _covered(_token_sets(v.title, folded)[1], weights), _covered(words, pool),
             sentence_words, sentence_pairs,
             _share(numbers, v.text), _share(names, lowered),
             float(holds_expected(v.text, answer_type, question)), math.log1p(len(v.text)),
