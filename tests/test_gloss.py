@@ -51,8 +51,10 @@ def test_words_without_a_rendering_are_reported() -> None:
 def test_english_fact_questions_are_answered(seed_index, question: str, expected: str, doc: str) -> None:
     answer = qa.answer(seed_index, question)
     assert not answer.abstained and expected in answer.text
-    assert answer.text.startswith("According to")  # the frame follows the question's language
-    assert {c.hit.doc_id[:3] for c in answer.citations} == {doc}
+    # The frame follows the question's language; below the confidence threshold the answer shows its top
+    # candidates as "possibly", the first of them from the right article.
+    assert answer.text.startswith("According to" if not answer.candidates else "Not certain; possibly")
+    assert answer.citations[0].hit.doc_id[:3] == doc
 
 
 @pytest.mark.parametrize(
