@@ -8,14 +8,9 @@ function of its inputs and the index); ``launch`` serves it on 127.0.0.1 unless 
 
 from __future__ import annotations
 
-import os
-import re
-import secrets
-import stat
 import sys
-import unicodedata
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 try:
     from ui_render import CSS, LABELS, article_rows, esc, render_answer, render_article, render_hits
@@ -28,14 +23,15 @@ except ModuleNotFoundError:  # an editable install made before ui_render was lis
     _spec.loader.exec_module(_render)
     from ui_render import CSS, LABELS, article_rows, esc, render_answer, render_article, render_hits
 
+import ui_report
+from ui_uploads import UPLOAD_TYPES, ingest_uploads, safe_name, save_uploads  # noqa: F401 (the app's surface)
+
 if TYPE_CHECKING:
     import gradio as gr
 
     from index.api import Index, IngestReport
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".jsonl", ".pdf", ".docx", ".odt", ".doc", ".rtf",
-                ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 EXAMPLES = [
     "which districts reviewed Quyết định 290?",
     "Những địa phương nào đã tổng kết 10 năm thực hiện Quyết định 290?",
@@ -64,131 +60,6 @@ def ensure_corpus(index: "Index") -> "IngestReport | None":
     for skipped in report.skipped:
         print(f"tracuu: skipped {skipped}", file=sys.stderr)
     return report
-
-
-def safe_name(name: str) -> str:
-    """A base name that cannot leave the uploads folder: no directories, no leading dots, word characters."""
-    base = PurePosixPath(unicodedata.normalize("NFC", str(name)).replace("\\", "/")).name
-    stem, ext = os.path.splitext(base)
-    stem = re.sub(r"[^\w.\-]+", "_", stem).strip("._-")[:100] or "upload"
-    ext = ext.lower() if re.fullmatch(r"\.[a-z0-9]{1,8}", ext.lower()) else ""
-    return stem + ext
-
-
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
-
-
-def save_uploads(files: Sequence[str], index: "Index", lang: str = "vi") -> tuple[list[tuple[str, Path]], list[tuple[str, str]]]:
-    """Copy acceptable uploads into ``<index>/uploads/``: (accepted (shown name, saved path), refused (name, why)).
-
-    The size is checked from ``lstat`` before anything is read, the copy stops at the limit anyway, and the
-    destination is written with O_NOFOLLOW then renamed over (a rename never follows a symlink)."""
-    L = LABELS[lang]
-    limit = index.settings.max_upload_bytes
-    folder = index.root / "uploads"
-    accepted: list[tuple[str, Path]] = []
-    refused: list[tuple[str, str]] = []
-    if folder.is_symlink():
-        return [], [(Path(f).name, f"{folder} is a symlink; refusing to write through it") for f in files]
-    folder.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
-    for src in files:
-        shown = Path(src).name
-        name = safe_name(shown)
-        ext = os.path.splitext(name)[1]
-        if ext not in UPLOAD_TYPES:
-            refused.append((shown, L["bad_type"].format(ext=ext or "(none)")))
-            continue
-        try:
-            st = os.lstat(src)
-        except OSError as exc:
-            refused.append((shown, str(exc.strerror or exc)))
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            refused.append((shown, L["not_file"]))
-            continue
-        if st.st_size > limit:
-            refused.append((shown, L["too_big"].format(size=_size(st.st_size), limit=_size(limit))))
-            continue
-        stem, n = os.path.splitext(name)[0], 2
-        while name in used:
-            name, n = f"{stem}-{n}{ext}", n + 1
-        used.add(name)
-        dest = folder / name
-        if dest.resolve().parent != folder.resolve():  # belt and braces: safe_name already forbids it
-            refused.append((shown, "unsafe file name"))
-            continue
-        try:
-            _copy_limited(src, dest, limit)
-        except _TooBig:
-            refused.append((shown, L["too_big"].format(size=f"> {_size(limit)}", limit=_size(limit))))
-            continue
-        except OSError as exc:
-            refused.append((shown, f"cannot save ({exc.strerror or exc})"))
-            continue
-        accepted.append((shown, dest))
-    return accepted, refused
-
-
-class _TooBig(Exception):
-    pass
-
-
-def _copy_limited(src: str, dest: Path, limit: int) -> None:
-    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.part")
-    fd_in = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    try:
-        fd_out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        try:
-            total = 0
-            while chunk := os.read(fd_in, 1 << 20):
-                total += len(chunk)
-                if total > limit:
-                    raise _TooBig
-                os.write(fd_out, chunk)
-        finally:
-            os.close(fd_out)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        os.close(fd_in)
-
-
-def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi") -> str:
-    """Save, ingest and describe uploads as HTML (what was added, or why each file was refused)."""
-    from index import IndexBusyError
-
-    L = LABELS[lang]
-    accepted, refused = save_uploads(list(files or []), index, lang)
-    report = None
-    if accepted:
-        try:
-            report = index.ingest([dest for _, dest in accepted])
-        except IndexBusyError:
-            return f'<div class="tr-out"><p class="bad">{esc(L["busy"])}</p></div>'
-        shown = {str(dest): name for name, dest in accepted}
-        for s in report.skipped:
-            if s.origin in shown:  # the whole file was refused: do not keep it among the uploads
-                refused.append((shown[s.origin], s.reason))
-                Path(s.origin).unlink(missing_ok=True)
-            else:  # one JSONL line, "<path>:<line>"
-                path, _, line = s.origin.rpartition(":")
-                refused.append((f"{shown.get(path, Path(path).name)}:{line}", s.reason))
-    items = []
-    if report is not None:
-        for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):
-            for doc_id in ids:
-                article = index.article(doc_id)
-                title = article.title if article else doc_id
-                items.append(f'<li class="ok">✓ {esc(L[key])}: <strong>{esc(title)}</strong> '
-                             f"(<code>{esc(doc_id)}</code>, {len(index.passages(doc_id))} {esc(L['passages'])})</li>")
-    for name, why in refused:
-        items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
-    hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.added or report.updated) else ""
-    return f'<div class="tr-out"><ul class="report">{"".join(items)}</ul>{hint}</div>'
 
 
 # --- handlers (pure functions of inputs and the index) --------------------------------------------
@@ -237,15 +108,18 @@ def build_app(index: "Index") -> "gr.Blocks":
             return f'<div class="tr-out"><p>{esc(LABELS[lang]["empty_q"])}</p></div>'
         return f'<div class="tr-out"><p class="bad">{esc(LABELS[lang]["filter_error"].format(msg=payload))}</p></div>'
 
-    def ask_html(question, docs, localities, years, lang):
+    def ask_html(question, docs, localities, years, lang, history):
+        """One turn of the conversation: a question after another one follows it up (ui_report.ask_turn)."""
+        files = None
         if not (question or "").strip():
             view = ("empty", None)
         else:
             try:
-                view = ("answer", qa.answer(index, question, filters=_filters(docs, localities, years)))
+                answer, _, history = ui_report.ask_turn(index, question, _filters(docs, localities, years), history)
+                view, files = ("answer", answer), ui_report.answer_exports(index, answer)
             except FilterError as exc:
                 view = ("filter_error", str(exc))
-        return render_view(view, lang), view
+        return render_view(view, lang), view, history, ui_report.render_history(history, _lang(lang)), files
 
     def search_html(query, k, docs, localities, years, lang):
         try:
@@ -253,7 +127,8 @@ def build_app(index: "Index") -> "gr.Blocks":
                                                         filters=_filters(docs, localities, years))))
         except FilterError as exc:
             view = ("filter_error", str(exc))
-        return render_view(view, lang), view
+        files = ui_report.hits_exports(index, *view[1]) if view[0] == "hits" and view[1][1] else None
+        return render_view(view, lang), view, files
 
     def api_ask(question: str, docs: list[str] | None = None, localities: list[str] | None = None,
                 years: list[int] | None = None) -> dict:
@@ -325,15 +200,24 @@ def build_app(index: "Index") -> "gr.Blocks":
             with gr.Tab(V["ask_tab"], id="ask") as ask_tab:
                 question = gr.Textbox(label=V["question"], placeholder=V["question_ph"], lines=2, max_lines=6,
                                       elem_id="question")
-                ask_btn = gr.Button(V["ask"], variant="primary", elem_id="ask-btn")
+                with gr.Row():
+                    ask_btn = gr.Button(V["ask"], variant="primary", elem_id="ask-btn", scale=3)
+                    new_chat = gr.Button(ui_report.T["vi"]["new_chat"], elem_id="new-chat", scale=1)
                 gr.Examples(EXAMPLES, inputs=[question], label="Câu hỏi mẫu · Examples")
+                chat = gr.HTML(js_on_load=None, elem_id="chat")
+                ui_report.bridge()
                 answer = gr.HTML(js_on_load=None, elem_id="answer")
+                answer_files = gr.File(label=ui_report.T["vi"]["export"], file_count="multiple", interactive=False,
+                                       elem_id="answer-files")
             with gr.Tab(V["search_tab"], id="search") as search_tab:
                 with gr.Row():
                     query = gr.Textbox(label=V["query"], elem_id="query", scale=4, min_width=200)
                     k = gr.Slider(1, 30, value=10, step=1, label=V["k"], scale=1, min_width=140)
                 search_btn = gr.Button(V["search"], variant="primary", elem_id="search-btn")
                 hits = gr.HTML(js_on_load=None, elem_id="hits")
+                hits_files = gr.File(label=ui_report.T["vi"]["export"], file_count="multiple", interactive=False,
+                                     elem_id="hits-files")
+            ui_report.add_tabs(index, lang)
             with gr.Tab(V["corpus_tab"], id="corpus") as corpus_tab:
                 files = gr.File(file_count="multiple", file_types=list(UPLOAD_TYPES), label=V["upload"],
                                 elem_id="upload", height=150)
@@ -345,12 +229,14 @@ def build_app(index: "Index") -> "gr.Blocks":
 
         filter_inputs = [docs, places, years]
         answer_view, hits_view = gr.State(None), gr.State(None)
+        history = gr.State([])
         for trigger in (ask_btn.click, question.submit):
-            trigger(ask_html, [question, *filter_inputs, lang], [answer, answer_view], api_visibility="private",
-                    show_progress="minimal")
+            trigger(ask_html, [question, *filter_inputs, lang, history], [answer, answer_view, history, chat, answer_files],
+                    api_visibility="private", show_progress="minimal")
+        new_chat.click(lambda: ([], "", "", None), None, [history, chat, answer, answer_files], api_visibility="private")
         for trigger in (search_btn.click, query.submit):
-            trigger(search_html, [query, k, *filter_inputs, lang], [hits, hits_view], api_visibility="private",
-                    show_progress="minimal")
+            trigger(search_html, [query, k, *filter_inputs, lang], [hits, hits_view, hits_files],
+                    api_visibility="private", show_progress="minimal")
         refreshed = [docs, places, years, articles, pick, counts]
         files.upload(upload, [files, lang], [upload_report, files, *refreshed], api_visibility="private",
                      concurrency_limit=1)

@@ -67,6 +67,9 @@ CSS = """
 #app-title h2 { margin: .2rem 0; } #counts .meta { margin: 0; }
 @media (max-width: 640px) { #header-row { flex-wrap: wrap; } #app-title { min-width: 100% !important; } }
 .tr-out { font-size: 1rem; line-height: 1.55; overflow-wrap: anywhere; }
+.tr-card dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .8rem; }
+.tr-card dt { font-weight: 600; } .tr-card .doc-name { font-size: 1.05rem; font-style: italic; }
+a.docref { margin-right: .4rem; padding: 0 .3rem; border: 1px solid #94a3b8; border-radius: 4px; text-decoration: none; }
 .tr-out .answer { border-left: 4px solid #2563eb; background: #eff6ff; color: #0f172a;
   padding: .75rem 1rem; border-radius: 6px; margin-bottom: 1rem; }
 .tr-out .answer ul { margin: .4rem 0 0 1.1rem; padding: 0; }
@@ -211,6 +214,14 @@ def page_label(page: int | None, lang: str) -> str:
     return "" if page is None else (f"tr. {page}" if lang == "vi" else f"p. {page}")
 
 
+def _doc_links(entities, passage) -> str:
+    """The documents a passage names, each a link that opens its card in the Documents tab (ui_report)."""
+    refs = [r for r in getattr(entities, "refs", ()) if r.start >= 0 and passage.start <= r.start < passage.end]
+    shown = dict.fromkeys(r.canonical if r.issuer else r.surface for r in refs)
+    links = "".join(f'<a href="#" class="docref" data-ref="{esc(ref)}">{esc(ref)}</a> ' for ref in shown)
+    return f'<span class="docrefs">{links}</span>' if links else ""
+
+
 def card(index: "Index", hit: "Hit", *, card_id: str, badges: str, terms: Sequence[str], lang: str,
          quote: tuple[int, int] | None = None, extra_class: str = "") -> str:
     """One passage as evidence: title, locality, date, source link, highlighted passage, full article."""
@@ -222,7 +233,7 @@ def card(index: "Index", hit: "Hit", *, card_id: str, badges: str, terms: Sequen
             f'<span><a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(LABELS[lang]["source"])}</a></span>'
             if url else "",
             f'<span class="page">{esc(page_label(hit.passage.page, lang))}</span>' if hit.passage.page else "",
-            f"<span><code>{esc(hit.passage.passage_id)}</code></span>"]
+            f"<span><code>{esc(hit.passage.passage_id)}</code></span>", _doc_links(entities, hit.passage)]
     return (f'<div class="card {extra_class}" id="{card_id}">'
             f'<div class="card-head">{badges}{esc(hit.title or hit.doc_id)}</div>'
             f'<div class="meta">{"".join(meta)}</div>'

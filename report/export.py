@@ -71,7 +71,7 @@ class _Articles:
         self.index = index
         self._seen: dict[str, tuple[str, str, str]] = {}
 
-    def __call__(self, doc_id: str, passage_id: str = "") -> tuple[str, str, str]:
+    def __call__(self, doc_id: str, page: int | None = None) -> tuple[str, str, str]:
         if doc_id not in self._seen:
             article, entities = self.index.article(doc_id), self.index.entities(doc_id)
             place = entities.primary_locality
@@ -80,14 +80,7 @@ class _Articles:
             source = (article.url or article.origin) if article else doc_id
             self._seen[doc_id] = (locality, date, source)
         locality, date, source = self._seen[doc_id]
-        page = _page_of(self.index, passage_id)
         return locality, date, f"{source}, trang {page}" if page else source
-
-
-def _page_of(index: "Index", passage_id: str) -> int | None:
-    """The page a passage starts on, for readers that record pages (PDF); None otherwise."""
-    pages = getattr(index, "passage_page", None)
-    return pages(passage_id) if callable(pages) and passage_id else None
 
 
 def _sentence_citing(text: str, n: int) -> str:
@@ -106,7 +99,7 @@ def from_answer(index: "Index", answer: "Answer") -> EvidenceTable:
 
     def row(item: str, c) -> EvidenceRow:
         p = c.hit.passage
-        return EvidenceRow(item, c.quote, c.hit.title, *facts(p.doc_id, p.passage_id), c.n, p.passage_id)
+        return EvidenceRow(item, c.quote, c.hit.title, *facts(p.doc_id, p.page), c.n, p.passage_id)
 
     if answer.items:
         for item in answer.items:
@@ -117,7 +110,7 @@ def from_answer(index: "Index", answer: "Answer") -> EvidenceTable:
         label = "related, not an answer" if answer.language == "en" else "liên quan, không phải câu trả lời"
         for i, hit in enumerate(answer.related, start=1):
             p = hit.passage
-            rows.append(EvidenceRow(label, p.text, hit.title, *facts(p.doc_id, p.passage_id), i, p.passage_id))
+            rows.append(EvidenceRow(label, p.text, hit.title, *facts(p.doc_id, p.page), i, p.passage_id))
     return EvidenceTable(heading=answer.question, rows=tuple(rows), summary=answer.text)
 
 
@@ -125,7 +118,7 @@ def from_hits(index: "Index", query: str, hits: Sequence["Hit"]) -> EvidenceTabl
     """A search result: one row per passage, its rank as the citation number."""
     facts = _Articles(index)
     rows = tuple(
-        EvidenceRow(f"#{rank}", h.passage.text, h.title, *facts(h.doc_id, h.passage.passage_id), rank,
+        EvidenceRow(f"#{rank}", h.passage.text, h.title, *facts(h.doc_id, h.passage.page), rank,
                     h.passage.passage_id)
         for rank, h in enumerate(hits, start=1))
     return EvidenceTable(heading=query, rows=rows)
@@ -136,7 +129,7 @@ def from_timeline(index: "Index", timeline: "Timeline") -> EvidenceTable:
     facts = _Articles(index)
     rows = []
     for i, e in enumerate(timeline.events, start=1):
-        _, _, source = facts(e.doc_id, e.passage_id)
+        _, _, source = facts(e.doc_id)
         item = f"{e.locality}: {e.action}" if e.action else e.locality
         where = f"{e.locality} (nay thuộc {e.locality_now})" if e.locality_now else e.locality
         rows.append(EvidenceRow(item, e.sentence, e.title, where, e.date, source, i, e.passage_id))
