@@ -75,7 +75,7 @@ def _filters(docs, localities, years):
 def _facet_choices(index: "Index"):
     facets = index.facets()
     docs = [(f"{label} ({n})", label) for _, label, n in facets.docs]
-    places = [(f"{label} ({n})", label) for _, label, n in facets.localities]
+    places = [(f"{ui_report.place_label(label)} ({n})", label) for _, label, n in facets.localities]
     years = [(f"{label} ({n})", int(value)) for value, label, n in facets.years if str(value).isdigit()]
     return docs, places, years
 

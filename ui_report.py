@@ -78,6 +78,16 @@ def _vn(iso: str | None) -> str:
     return f"{int(iso[8:10])}/{int(iso[5:7])}/{iso[:4]}" if iso else ""
 
 
+def place_label(label: str) -> str:
+    """A locality facet's label with where the unit lies since 1 July 2025: "Quận Tây Hồ (nay thuộc
+    Thành phố Hà Nội)"; unchanged when the name is ambiguous or the unit kept its name."""
+    from index.text.admin2025 import label as now_label
+    from index.text.places import resolve_locality
+
+    found = resolve_locality(label)
+    return now_label(found[0]) if len(found) == 1 and found[0].full_name.lower() == label.lower() else label
+
+
 def render_card(index: "Index", query: str, lang: str = "vi") -> str:
     """A document card as HTML: what the articles say the document is, who cites it, and its events."""
     from index.text.admin2025 import label

@@ -86,3 +86,12 @@ def test_exports_and_timelines_name_the_unit_now(seed_index):
     rows = from_timeline(seed_index, t).rows
     assert rows[0].locality == "Quận Tây Hồ (nay thuộc Thành phố Hà Nội)"
     assert rows[1].locality == "Thành phố Cần Thơ"
+
+
+def test_the_locality_filter_list_says_where_each_unit_lies_now(seed_index):
+    import ui
+
+    labels = dict((value, shown) for shown, value in ui._facet_choices(seed_index)[1])
+    assert labels["Quận Tây Hồ"] == "Quận Tây Hồ (nay thuộc Thành phố Hà Nội) (1)"
+    assert labels["Phường Thanh Khê Tây"].startswith("Phường Thanh Khê Tây (nay thuộc Phường Thanh Khê")
+    assert labels["Thành phố Cần Thơ"] == "Thành phố Cần Thơ (1)"
