@@ -15,6 +15,7 @@ from .records import Article, ArticleEntities, Candidate, Hit, Passage, SearchFi
 from .store import generations as gen
 from .store import sqlite as store
 from .store.fusion import hybrid_candidates
+from .store.view import load_committed
 from .store import writer
 from .store.writer import IndexBusyError, ModelMismatchError
 from .text.facets import FilterError
@@ -53,9 +54,10 @@ class Facets:
 @dataclass
 class _Loaded:
     generation: int
-    dense: object
-    lexical: object
+    dense: object    # a legacy index's DenseIndex (None for segments)
+    lexical: object  # the SegmentView, or a legacy index's LexicalIndex
     factory: str = ""
+    view: object = None
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Index:
     settings: Settings
     _embedder: "Embedder | None" = None
     _loaded: _Loaded | None = None
+    _segments: dict = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _local: threading.local = field(default_factory=threading.local)
 
@@ -118,20 +121,8 @@ class Index:
         if generation == 0:
             return None
         with self._lock:
-            for _ in range(5):
-                if self._loaded is not None and self._loaded.generation == generation:
-                    break
-                try:
-                    dense, lexical, info = gen.load_generation(self.root, generation)
-                except gen.IndexConsistencyError:
-                    # Two commits may have landed while this reader loaded, and the second collects the
-                    # folder it was reading: only a generation that is still current is really broken.
-                    latest = int(store.get_meta(conn).get("generation", "0"))
-                    if latest == generation:
-                        raise
-                    generation = latest
-                    continue
-                self._loaded = _Loaded(generation, dense, lexical, info.factory)
+            if self._loaded is None or self._loaded.generation != generation:
+                self._loaded = _Loaded(*load_committed(conn, self.root, self._segments, generation))
             return self._loaded
 
     # --- writing --------------------------------------------------------------------------------
@@ -233,11 +224,24 @@ class Index:
             store.set_meta(conn, "model_id", embedder.model_id)
             store.set_meta(conn, "dim", str(embedder.dim))
             embedded, _ = self._embed_missing(conn, prepared)
-            self._commit(conn, lambda c: store.prune_vectors(c))
+            writer.commit(conn, self.root, lambda c: store.prune_vectors(c), rebuild=True)
             conn.close()
         finally:
             lock.release()
         return embedded
+
+    def optimize(self) -> int:
+        """Merge every segment into one (tombstoned passages dropped); returns the segments left."""
+        if not self.exists():
+            return 0
+        lock = self._write_lock()
+        try:
+            conn = store.connect(self.db_path)
+            left = writer.optimize(conn, self.root)
+            conn.close()
+        finally:
+            lock.release()
+        return left
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -255,6 +259,9 @@ class Index:
         if allowed is not None and not allowed:
             return []
         vector = self.query_vector(query) if query_vector is None else query_vector
+        if loaded.view is not None:
+            return loaded.view.candidates(query, vector, depth=depth or self.settings.candidates,
+                                          allowed=allowed, rrf_k=self.settings.rrf_k)
         return hybrid_candidates(
             loaded.dense, loaded.lexical, query, vector,
             depth=depth or self.settings.candidates, allowed=allowed, rrf_k=self.settings.rrf_k,

@@ -26,6 +26,8 @@ import pytest
 
 import index
 from index.store import generations as gen
+from index.store import segments
+from index.store import sqlite as store
 from tracuu.settings import Settings
 
 from conftest import copy_index
@@ -96,6 +98,8 @@ DRIVER = textwrap.dedent("""
         result = {{"added": len(report.added), "unchanged": len(report.unchanged), "skipped": len(report.skipped)}}
     elif mode == "ingest-each":  # one commit per file: many generations in quick succession
         result = {{"added": sum(len(idx.ingest([a]).added) for a in args)}}
+    elif mode == "optimize":  # merge every segment into one
+        result = {{"segments": idx.optimize()}}
     else:
         result = {{"removed": len(idx.remove(args))}}
     result["seconds"] = time.perf_counter() - started
@@ -157,8 +161,9 @@ def _open(folder: Path):
     return index.open(settings=Settings.load(folder), embedder=FakeEmbedder())
 
 
-def check_healthy(folder: Path, must_have: dict[str, int], may_have: dict[str, int]) -> set[str]:
-    """The invariants after any kill; returns the doc ids present."""
+def check_healthy(folder: Path, must_have: dict[str, int], may_have: dict[str, int], *, atomic: bool = True) -> set[str]:
+    """The invariants after any kill; returns the doc ids present. ``atomic``: the interrupted command was
+    one commit (all of ``may_have`` or none of it may be visible)."""
     idx = _open(folder)
     assert idx.doctor() == [], idx.doctor()
     present = {s.article.doc_id for s in idx.articles()}
@@ -167,23 +172,45 @@ def check_healthy(folder: Path, must_have: dict[str, int], may_have: dict[str, i
     extra = present - set(must_have)
     assert extra <= set(may_have), f"unexpected articles {sorted(extra - set(may_have))}"
     # One commit per ingest: either all of the new batch is visible or none of it.
-    assert extra in (set(), set(may_have)), f"half a commit is visible: {len(extra)} of {len(may_have)}"
+    assert not atomic or extra in (set(), set(may_have)), f"half a commit is visible: {len(extra)} of {len(may_have)}"
     for doc_id, number in must_have.items():
         hits = idx.search(marker(number), k=5)
         assert hits and hits[0].doc_id == doc_id, (doc_id, [h.doc_id for h in hits])
     articles, passages = idx.counts()
     assert articles == len(present) and passages >= articles
-    # The committed generation's folder is complete; at most one older one is kept beside it.
+    # Every live segment's folder is complete.
     committed = int(idx.manifest()["generation"]) if idx.manifest() else None
-    conn = __import__("index.store.sqlite", fromlist=["connect"]).connect(idx.db_path)
+    conn = conn_of(folder)
     try:
         generation = int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+        live = [seg_id for seg_id, _ in segments.live_segments(conn)]
     finally:
         conn.close()
-    assert (gen.gen_dir(folder, generation) / "info.json").exists()
+    assert all((segments.seg_dir(folder, s) / "info.json").exists() for s in live)
     if committed is not None:  # the manifest is rewritten just after the commit: at most one behind
         assert generation - 1 <= committed <= generation
     return present
+
+
+def conn_of(folder: Path):
+    return store.connect(folder / gen.DB_NAME)
+
+
+def folders_on_disk(folder: Path) -> list[int]:
+    return sorted(int(p.name.split("-")[1]) for p in folder.glob("seg-*"))
+
+
+def assert_no_leftovers(folder: Path) -> None:
+    """After a finished command: only live segments and those dropped by the last commit are on disk."""
+    conn = conn_of(folder)
+    try:
+        generation = int(store.get_meta(conn)["generation"])
+        keep = {s for s, dropped in conn.execute("SELECT seg_id, dropped_gen FROM segments")
+                if dropped is None or dropped == generation}
+    finally:
+        conn.close()
+    assert set(folders_on_disk(folder)) <= keep, (folders_on_disk(folder), keep)
+    assert not list(folder.glob(".tmp-*")) and not list(folder.glob("gen-*"))
 
 
 @pytest.fixture(scope="module")
@@ -241,9 +268,7 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path, driver):
         else:
             assert writer.run("remove", new_names)["removed"] in (0, NEW_ARTICLES)
             assert check_healthy(folder, base, {}) == set(base)
-    # No orphan vectors survive a finished remove (the cache is pruned with it).
-    gens = sorted(p.name for p in folder.glob("gen-*"))
-    assert len(gens) <= 3, gens
+    assert_no_leftovers(folder)
 
     ARTIFACTS.mkdir(exist_ok=True)
     summary = {"kills_attempted": KILLS, "kills_landed": landed, "ingest_seconds": round(ingest_seconds, 3),
@@ -304,60 +329,106 @@ def test_readers_keep_searching_while_a_writer_commits(tmp_path, driver):
     assert _open(folder).doctor() == []
 
 
-def test_old_generation_is_collected_only_after_a_newer_commit(tmp_path, monkeypatch):
+def test_sigkill_during_merges_loses_nothing(tmp_path, driver):
+    """Kills during `optimize` (one merge of every segment) and during commits whose tiered merge runs
+    after them: the last committed state stays searchable, doctor passes, the command completes on retry."""
+    base_dir, new_dir = tmp_path / "base", tmp_path / "new"
+    base_names = write_articles(base_dir, range(BASE_ARTICLES))
+    n_new = segments.MERGE_FACTOR
+    new_names = write_articles(new_dir, range(BASE_ARTICLES, BASE_ARTICLES + n_new), seed=SEED + 3)
+    base = {name: i for i, name in enumerate(base_names)}
+    new = {name: BASE_ARTICLES + i for i, name in enumerate(new_names)}
+    folder = tmp_path / "idx"
+    writer = Writer(driver, folder)
+    writer.run("ingest-each", [str(base_dir / n) for n in base_names])  # 8 segments merge into 1, then 2 more
+    writer.run("remove", base_names[:2])  # tombstones for optimize to drop
+    kept = {n: base[n] for n in base_names[2:]}
+    check_healthy(folder, kept, {})
+
+    probe = tmp_path / "probe"
+    copy_index(folder, probe)
+    optimize_seconds = Writer(driver, probe).run("optimize", [])["seconds"]
+    each_seconds = Writer(driver, probe).run("ingest-each", [str(new_dir / n) for n in new_names])["seconds"]
+    shutil.rmtree(probe)
+
+    rng = random.Random(SEED + 3)
+    landed = 0
+    for _ in range(KILLS // 2):
+        landed += writer.run_and_kill("optimize", [], rng.uniform(0, optimize_seconds))
+        check_healthy(folder, kept, {})
+    assert writer.run("optimize", [])["segments"] == 1
+    check_healthy(folder, kept, {})
+    assert_no_leftovers(folder)
+    # Commits one file at a time: the 8th new segment sets off a tiered merge, so kills land in merges too.
+    for _ in range(KILLS // 2):
+        landed += writer.run_and_kill("ingest-each", [str(new_dir / n) for n in new_names],
+                                      rng.uniform(0, each_seconds))
+        check_healthy(folder, kept, new, atomic=False)
+    assert writer.run("ingest-each", [str(new_dir / n) for n in new_names])["added"] >= 0
+    assert check_healthy(folder, {**kept, **new}, {}) == set(kept) | set(new)
+    assert_no_leftovers(folder)
+    assert landed >= KILLS // 3
+
+
+def test_old_segments_are_collected_only_after_a_newer_commit(tmp_path, monkeypatch):
     base_dir = tmp_path / "base"
-    names = write_articles(base_dir, range(4))
+    names = write_articles(base_dir, range(5))
     idx = _open(tmp_path / "idx")
 
     def folders() -> list[int]:
-        return sorted(int(p.name.split("-")[1]) for p in idx.root.glob("gen-*"))
+        return folders_on_disk(idx.root)
 
     idx.ingest([base_dir / names[0]])
     assert folders() == [1]
     idx.ingest([base_dir / names[1]])
-    assert folders() == [1, 2]  # the previous one is kept for readers still using it
+    assert folders() == [1, 2]  # a commit writes only its own passages' segment
     idx.ingest([base_dir / names[2]])
-    assert folders() == [2, 3]
+    assert folders() == [1, 2, 3]
 
-    # A reader that loaded generation 3 keeps working after 4 commits (3 is still on disk) ...
+    # A reader that loaded segments 1-3 keeps working after optimize merged them into 4 ...
     reader = _open(idx.root)
     assert reader.search(marker(2), k=1)[0].doc_id == names[2]
+    assert idx.optimize() == 1
+    assert folders() == [1, 2, 3, 4]  # the merged ones are kept one commit longer for such readers
+    assert reader.search(marker(1), k=1)[0].doc_id == names[1]
 
     # ... and a commit that fails after writing its files collects nothing.
-    real_build = gen.build_generation
+    real_build = segments.build_segment
 
     def build_then_fail(*args, **kwargs):
         real_build(*args, **kwargs)
         raise RuntimeError("simulated failure before the SQLite commit")
 
-    monkeypatch.setattr(gen, "build_generation", build_then_fail)
+    monkeypatch.setattr(segments, "build_segment", build_then_fail)
     with pytest.raises(RuntimeError, match="simulated failure"):
         idx.ingest([base_dir / names[3]])
     monkeypatch.undo()
-    assert 2 in folders() and 3 in folders()  # nothing committed: nothing collected
+    assert {1, 2, 3, 4} <= set(folders())  # nothing committed: nothing collected
     assert _open(idx.root).doctor() == [] and _open(idx.root).article(names[3]) is None
 
     idx.ingest([base_dir / names[3]])
-    assert folders() == [3, 4]
+    assert folders() == [4, 5]
     assert reader.search(marker(3), k=1)[0].doc_id == names[3]  # the reader follows the new generation
     assert _open(idx.root).doctor() == []
 
 
-def test_reader_loading_an_old_generation_during_two_commits_retries(tmp_path, monkeypatch):
+def test_reader_loading_a_merged_segment_during_two_commits_retries(tmp_path, monkeypatch):
     names = write_articles(tmp_path / "a", range(3))
     writer = _open(tmp_path / "idx")
     writer.ingest([tmp_path / "a" / names[0]])
+    writer.ingest([tmp_path / "a" / names[1]])
     reader = _open(tmp_path / "idx")
-    real_load = gen.load_generation
+    real_load = segments.load_segment
     fired = []
 
-    def load_after_two_commits(root, generation):
-        if not fired:  # the slow part of a big index's load: meanwhile a writer commits twice
-            fired.append(generation)
-            writer.ingest([tmp_path / "a" / names[1]])
-            writer.ingest([tmp_path / "a" / names[2]])
-        return real_load(root, generation)
+    def load_after_two_commits(root, seg_id):
+        if not fired:  # the slow part of a big index's load: meanwhile a writer merges and commits
+            fired.append(seg_id)
+            writer.optimize()
+            writer.ingest([tmp_path / "a" / names[2]])  # collects the merged segments' folders
+        return real_load(root, seg_id)
 
-    monkeypatch.setattr(gen, "load_generation", load_after_two_commits)
+    monkeypatch.setattr(segments, "load_segment", load_after_two_commits)
     hits = reader.search(marker(0), k=1)
     assert hits and hits[0].doc_id == names[0]
+    assert reader.search(marker(2), k=1)[0].doc_id == names[2]

@@ -12,6 +12,7 @@ import pytest
 
 import index
 from index.store import generations as gen
+from index.store import segments
 from index.records import SearchFilters
 from tracuu.settings import Settings
 
@@ -90,13 +91,13 @@ def test_failed_commit_leaves_previous_generation_searchable(built, corpus_copy,
     before = [h.passage.passage_id for h in idx.search("Tổ dân vận khu dân cư", k=5)]
     generation_before = idx.manifest()["generation"]
 
-    real_build = gen.build_generation
+    real_build = segments.build_segment
 
     def build_then_crash(*args, **kwargs):
-        real_build(*args, **kwargs)  # the new generation's files are complete on disk...
+        real_build(*args, **kwargs)  # the new segment's files are complete on disk...
         raise RuntimeError("simulated crash before the SQLite commit")
 
-    monkeypatch.setattr(gen, "build_generation", build_then_crash)
+    monkeypatch.setattr(segments, "build_segment", build_then_crash)
     extra = corpus_copy / "new.txt"
     extra.write_text("Bài mới\n\nHội nghị bàn về công tác dân vận ở xã Tân Lập năm 2023.\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="simulated crash"):
@@ -138,7 +139,7 @@ def test_other_model_is_refused_naming_both(built):
 
 def test_doctor_names_the_disagreement(built):
     idx, _ = built
-    folder = gen.gen_dir(idx.root, idx.manifest()["generation"])
+    (folder,) = idx.root.glob("seg-*")
     (folder / "dense.faiss").write_bytes(b"broken")
     problems = _open(idx.root).doctor()
     assert problems and "reindex" in problems[0]

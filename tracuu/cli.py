@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reindex", help="rebuild vectors and keyword index from the database")
     _common(p)
 
+    p = sub.add_parser("optimize", help="merge the index's segments into one (drops deleted passages)")
+    _common(p)
+
     p = sub.add_parser("info", help="the index manifest and counts")
     _common(p)
 
@@ -324,6 +327,13 @@ def cmd_reindex(args) -> int:
     idx = _open(args)
     embedded = idx.reindex()
     print(f"reindexed {idx.root}: {embedded} passages embedded", file=sys.stderr)
+    return cmd_doctor(args)
+
+
+def cmd_optimize(args) -> int:
+    idx = _open(args)
+    left = idx.optimize()
+    print(f"optimized {idx.root}: {left} segment(s)", file=sys.stderr)
     return cmd_doctor(args)
 
 

@@ -102,8 +102,10 @@ class DenseIndex:
 
         return faiss.vector_to_array(self._index.id_map).astype(np.int64)
 
-    def search(self, query_vector: np.ndarray, k: int, *, allowed: Iterable[int] | None = None) -> list[tuple[int, float]]:
-        """Top-k (pid, cosine). ``allowed`` restricts the search to those pids (filters)."""
+    def search(self, query_vector: np.ndarray, k: int, *, allowed: Iterable[int] | None = None,
+               excluded: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top-k (pid, cosine). ``allowed`` restricts the search to those pids (filters); ``excluded`` leaves
+        those out (a segment's tombstones)."""
         import faiss
 
         if len(self) == 0 or k <= 0:
@@ -115,12 +117,14 @@ class DenseIndex:
             if not len(allowed_ids):
                 return []
             selector = faiss.IDSelectorBatch(allowed_ids)
+        elif excluded is not None and len(excluded):
+            selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.ascontiguousarray(excluded, dtype=np.int64)))
         params = None
         ivf = _ivf_of(self._index)
         hnsw = _hnsw_of(self._index)
         if ivf is not None:
             nprobe = IVF_NPROBE
-            if selector is not None:
+            if allowed is not None:
                 # Scan as many allowed vectors as an unfiltered search scans: probe more lists the fewer
                 # passages the filter allows (all lists for a small filter, which is then exact).
                 nprobe = math.ceil(IVF_NPROBE * len(self) / len(allowed_ids))

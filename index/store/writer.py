@@ -1,5 +1,6 @@
-"""The one writer of an index folder: its lock, its connection, vectors embedded ahead of the rows, and the
-commit that applies row changes and builds the next generation's files in one SQLite transaction."""
+"""The one writer of an index folder: its lock, its connection, vectors embedded ahead of the rows, the
+commit that applies row changes and writes the new passages' segment in one SQLite transaction, and the
+merges that compact segments (each its own transaction: a kill mid-merge leaves the commit before it)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from tracuu import __version__
 
+import numpy as np
+
 from . import generations as gen
+from . import segments as segs
 from . import sqlite as store
 
 if TYPE_CHECKING:
@@ -78,18 +82,96 @@ def embed_missing(conn: "sqlite3.Connection", embedder: "Embedder", prepared: It
     return len(missing), time.perf_counter() - started
 
 
-def commit(conn: "sqlite3.Connection", root: Path, apply: Callable[["sqlite3.Connection"], object]) -> None:
-    """Apply row changes and build the next generation's files in one SQLite transaction."""
+def commit(conn: "sqlite3.Connection", root: Path, apply: Callable[["sqlite3.Connection"], object], *,
+           rebuild: bool = False, merge: bool = True) -> None:
+    """Apply row changes and write the segment of the passages they added, in one SQLite transaction.
+    ``rebuild``: drop every segment and write one from all passages (reindex). ``merge``: then run the
+    tiered merges the new segment makes due."""
+    segs.ensure_schema(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         apply(conn)
         meta = store.get_meta(conn)
-        next_generation = int(meta["generation"]) + 1
-        info = gen.build_generation(conn, root, next_generation, meta["model_id"], int(meta["dim"]))
-        store.set_meta(conn, "generation", str(next_generation))
+        generation = int(meta["generation"]) + 1
+        upto = int(meta.get("segmented_upto", "0"))
+        if rebuild:
+            conn.execute("UPDATE segments SET dropped_gen = ? WHERE dropped_gen IS NULL", (generation,))
+            conn.execute("DELETE FROM tombstones")
+            upto = 0
+        new = np.fromiter((r[0] for r in conn.execute("SELECT pid FROM passages WHERE pid > ? ORDER BY pid", (upto,))),
+                          dtype=np.int64)
+        if len(new):
+            _add_segment(conn, root, meta, new, generation)
+            store.set_meta(conn, "segmented_upto", str(int(new[-1])))
+        store.set_meta(conn, "generation", str(generation))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    gen.write_manifest(root, conn, __version__, faiss_factory=info.factory)
-    gen.collect_garbage(root, keep={next_generation, next_generation - 1})
+    _after_commit(conn, root, generation)
+    if merge:
+        while merge_once(conn, root, max_passages=MERGE_LIMIT):
+            pass
+
+
+# A commit merges at most this many passages in line (tiers up to 64k); larger merges wait for
+# `tracuu optimize`, so adding a morning's articles to a big index never rewrites most of it.
+MERGE_LIMIT = 100_000
+
+
+def merge_once(conn: "sqlite3.Connection", root: Path, *, max_passages: int | None = None,
+               everything: bool = False) -> bool:
+    """One merge the policy asks for (or of every segment, when there are two or more or any tombstone);
+    False when there was nothing to do."""
+    dead = segs.tombstones(conn)
+    sizes = {}
+    for seg_id, _ in segs.live_segments(conn):
+        pids = np.load(segs.seg_dir(root, seg_id) / "pids.npy")
+        sizes[seg_id] = (pids, pids[~np.isin(pids, dead)] if len(dead) else pids)
+    if everything:
+        chosen = sorted(sizes) if len(sizes) > 1 or len(dead) else []
+    else:
+        chosen = segs.plan_merge({s: len(live) for s, (_, live) in sizes.items()}, max_passages=max_passages)
+        if not chosen:  # a segment that lost half its passages is rewritten alone
+            chosen = [s for s, (all_, live) in sizes.items() if len(live) * 2 < len(all_)][:1]
+    if not chosen:
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        meta = store.get_meta(conn)
+        generation = int(meta["generation"]) + 1
+        live = np.sort(np.concatenate([sizes[s][1] for s in chosen]))
+        conn.execute(f"UPDATE segments SET dropped_gen = ? WHERE seg_id IN ({','.join('?' * len(chosen))})",
+                     (generation, *chosen))
+        if len(live):
+            _add_segment(conn, root, meta, live, generation)
+        gone = np.concatenate([sizes[s][0] for s in chosen])
+        conn.executemany("DELETE FROM tombstones WHERE pid = ?", ((int(p),) for p in gone[np.isin(gone, dead)]))
+        store.set_meta(conn, "generation", str(generation))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    _after_commit(conn, root, generation)
+    return True
+
+
+def optimize(conn: "sqlite3.Connection", root: Path) -> int:
+    """Merge every segment into one, dropping tombstoned passages; returns the number of segments left."""
+    segs.ensure_schema(conn)
+    merge_once(conn, root, everything=True)
+    return len(segs.live_segments(conn))
+
+
+def _add_segment(conn, root: Path, meta: dict[str, str], pids: np.ndarray, generation: int) -> None:
+    seg_id = int(meta.get("next_segment", "1"))
+    segs.build_segment(conn, root, seg_id, pids, meta["model_id"], int(meta["dim"]))
+    conn.execute("INSERT INTO segments(seg_id, passages, created_gen) VALUES (?, ?, ?)", (seg_id, len(pids), generation))
+    store.set_meta(conn, "next_segment", str(seg_id + 1))
+    meta["next_segment"] = str(seg_id + 1)
+
+
+def _after_commit(conn, root: Path, generation: int) -> None:
+    gen.write_manifest(root, conn, __version__, faiss_factory=segs.factories(root, conn),
+                       segments=len(segs.live_segments(conn)))
+    segs.collect_garbage(conn, root, generation)

@@ -1,0 +1,148 @@
+"""BM25 over immutable segments with corpus-wide statistics.
+
+A segment stores raw term frequencies (token → rows, tf) and document lengths, not finished BM25 scores
+(which is what bm25s stores, with the IDF and the average length of *its* documents baked in). Scores are
+computed at query time from statistics summed over the live segments — document frequency without the
+tombstoned rows, the live passage count, the live average length — so a passage gets the same score
+whichever segment it fell into, and a deletion changes the statistics at once (tested against one segment
+holding everything). The formula is bm25s's default (Lucene's): idf = ln(1 + (N − df + ½)/(df + ½)),
+tf / (tf + k1·(1 − b + b·len/avglen)), k1 1.5, b 0.75; a query token given twice counts twice, as there.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from index.text.tokens import tokenize
+
+K1 = 1.5
+B = 0.75
+VARIANTS = ("exact", "folded")
+
+
+@dataclass
+class Postings:
+    """Term frequencies of one segment for one token variant, as compressed columns per token."""
+
+    vocab: dict[str, int]
+    indptr: np.ndarray  # int64, len(vocab) + 1
+    rows: np.ndarray    # int32 row of the segment (its pid order)
+    tfs: np.ndarray     # float32 term frequency
+    lengths: np.ndarray  # int32 tokens per row
+
+    @classmethod
+    def build(cls, token_lists: Iterable[Sequence[str]]) -> "Postings":
+        vocab: dict[str, int] = {}
+        per_token: list[list[tuple[int, int]]] = []
+        lengths = []
+        for row, tokens in enumerate(token_lists):
+            lengths.append(len(tokens))
+            counts: dict[int, int] = {}
+            for token in tokens:
+                tid = vocab.setdefault(token, len(vocab))
+                counts[tid] = counts.get(tid, 0) + 1
+            for tid, tf in counts.items():
+                if tid == len(per_token):
+                    per_token.append([])
+                per_token[tid].append((row, tf))
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(p) for p in per_token]) if per_token else []
+        flat = [pair for plist in per_token for pair in plist]
+        rows = np.fromiter((r for r, _ in flat), dtype=np.int32, count=len(flat))
+        tfs = np.fromiter((t for _, t in flat), dtype=np.float32, count=len(flat))
+        return cls(vocab, indptr, rows, tfs, np.asarray(lengths, dtype=np.int32))
+
+    def save(self, folder: Path, name: str) -> None:
+        for part in ("indptr", "rows", "tfs", "lengths"):
+            np.save(folder / f"{name}.{part}.npy", getattr(self, part))
+        # The vocabulary in id order: a JSON list loads several times faster than a dict.
+        tokens = sorted(self.vocab, key=self.vocab.__getitem__)
+        (folder / f"{name}.vocab.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, name: str, *, mmap: bool = True) -> "Postings":
+        mode = "r" if mmap else None
+        arrays = {part: np.load(folder / f"{name}.{part}.npy", mmap_mode=mode)
+                  for part in ("indptr", "rows", "tfs", "lengths")}
+        tokens = json.loads((folder / f"{name}.vocab.json").read_text(encoding="utf-8"))
+        return cls({t: i for i, t in enumerate(tokens)}, **arrays)
+
+    def column(self, token: str) -> tuple[np.ndarray, np.ndarray] | None:
+        tid = self.vocab.get(token)
+        if tid is None:
+            return None
+        start, end = int(self.indptr[tid]), int(self.indptr[tid + 1])
+        return self.rows[start:end], self.tfs[start:end]
+
+
+def build_variants(texts: Iterable[str]) -> dict[str, Postings]:
+    texts = list(texts)
+    return {
+        "exact": Postings.build(tokenize(t) for t in texts),
+        "folded": Postings.build(tokenize(t, folded=True) for t in texts),
+    }
+
+
+class CorpusBM25:
+    """BM25 for one token variant over live segments: ``parts`` are (postings, deleted row mask or None)."""
+
+    def __init__(self, parts: Sequence[tuple[Postings, np.ndarray | None]]):
+        self.parts = list(parts)
+        live = 0
+        total = 0
+        for postings, deleted in self.parts:
+            lengths = np.asarray(postings.lengths, dtype=np.int64)
+            if deleted is not None:
+                lengths = lengths[~deleted]
+            live += len(lengths)
+            total += int(lengths.sum())
+        self.n_live = live
+        self.avg_length = total / live if live else 0.0
+        # The length normalisation of each row, once per generation (avg_length is corpus-wide).
+        self._norms = [
+            (K1 * ((1 - B) + B * np.asarray(p.lengths, dtype=np.float32) / np.float32(self.avg_length or 1.0)))
+            .astype(np.float32)
+            for p, _ in self.parts
+        ]
+
+    def document_frequency(self, token: str) -> int:
+        df = 0
+        for postings, deleted in self.parts:
+            column = postings.column(token)
+            if column is None:
+                continue
+            rows = column[0]
+            df += len(rows) - (int(np.count_nonzero(deleted[rows])) if deleted is not None else 0)
+        return df
+
+    def idf(self, df: int) -> float:
+        return float(np.log(1 + (self.n_live - df + 0.5) / (df + 0.5)))
+
+    def scores(self, tokens: Sequence[str]) -> list[np.ndarray | None]:
+        """Per part, the BM25 score of every row (None for a part no query token occurs in)."""
+        out: list[np.ndarray | None] = [None] * len(self.parts)
+        idf_of: dict[str, np.float32] = {}
+        for token in tokens:
+            if token not in idf_of:
+                df = self.document_frequency(token)
+                idf_of[token] = np.float32(self.idf(df)) if df else np.float32(0)
+            idf = idf_of[token]
+            if not idf:
+                continue
+            for i, (postings, _) in enumerate(self.parts):
+                column = postings.column(token)
+                if column is None:
+                    continue
+                rows, tfs = column
+                if out[i] is None:
+                    out[i] = np.zeros(len(postings.lengths), dtype=np.float32)
+                out[i][rows] += idf * (tfs / (self._norms[i][rows] + tfs))
+        for i, (_, deleted) in enumerate(self.parts):
+            if out[i] is not None and deleted is not None:
+                out[i][deleted] = 0.0
+        return out

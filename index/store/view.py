@@ -1,0 +1,144 @@
+"""What a reader searches: the live segments of one committed generation, their tombstones applied.
+
+Search fans out over the segments and merges by score: dense cosines are comparable across segments as
+they are; BM25 scores are made comparable by computing them with corpus-wide statistics
+(``postings.CorpusBM25``). Ties break on the pid, so the order does not depend on how passages fell into
+segments either.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from index.records import Candidate
+from index.text.tokens import Variant, pick_variant, tokenize
+
+from .fusion import rrf_fuse
+from .postings import VARIANTS, CorpusBM25
+from . import segments as segs
+from . import sqlite as store
+from .segments import Segment
+
+
+class SegmentView:
+    def __init__(self, generation: int, segments: Sequence[Segment], dead: np.ndarray):
+        self.generation = generation
+        self.segments = list(segments)
+        self.deleted = [s.deleted_mask(dead) for s in self.segments]
+        self.bm25 = {v: CorpusBM25([(s.lexical[v], d) for s, d in zip(self.segments, self.deleted)])
+                     for v in VARIANTS}
+        self.factory = ",".join(sorted({s.dense.factory for s in self.segments})) or "IDMap2,Flat"
+
+    def __len__(self) -> int:
+        return self.bm25["exact"].n_live
+
+    # --- the lexical surface qa uses (document frequencies for IDF weights) ----------------------
+
+    def lexical(self) -> "SegmentView":
+        return self
+
+    def document_frequency(self, tokens: Iterable[str], *, folded: bool = False) -> dict[str, int]:
+        bm25 = self.bm25["folded" if folded else "exact"]
+        return {t: bm25.document_frequency(t) for t in tokens}
+
+    # --- search ----------------------------------------------------------------------------------
+
+    def _local(self, allowed: np.ndarray | None) -> list[np.ndarray | None]:
+        return [None if allowed is None else s.rows_of(allowed) for s in self.segments]
+
+    def dense_search(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        found: list[tuple[int, float]] = []
+        for seg, deleted, rows in zip(self.segments, self.deleted, self._local(allowed)):
+            if rows is not None:
+                if not len(rows):
+                    continue
+                if deleted is not None:
+                    rows = rows[~deleted[rows]]
+                found += seg.dense.search(vector, k, allowed=seg.pids[rows].tolist())
+            elif deleted is not None:
+                found += seg.dense.search(vector, k, excluded=seg.pids[deleted])
+            else:
+                found += seg.dense.search(vector, k)
+        return heapq.nsmallest(k, found, key=lambda h: (-h[1], h[0]))
+
+    def bm25_search(self, query: str, k: int, allowed: np.ndarray | None = None,
+                    variant: Variant | None = None) -> list[tuple[int, float]]:
+        variant = variant or pick_variant(query)
+        tokens = tokenize(query, folded=variant == "folded")
+        if not tokens or k <= 0:
+            return []
+        found: list[tuple[int, float]] = []
+        per_segment = self.bm25[variant].scores(tokens)
+        for seg, scores, rows in zip(self.segments, per_segment, self._local(allowed)):
+            if scores is None:
+                continue
+            if rows is not None:
+                kept = np.zeros_like(scores)
+                kept[rows] = scores[rows]
+                scores = kept
+            n = min(k, len(scores))
+            top = np.argpartition(-scores, n - 1)[:n]
+            found += [(int(seg.pids[i]), float(scores[i])) for i in top if scores[i] > 0]
+        return heapq.nsmallest(k, found, key=lambda h: (-h[1], h[0]))
+
+    def search(self, query: str, k: int, *, allowed: np.ndarray | None = None,
+               variant: Variant | None = None) -> list[tuple[int, float]]:
+        """BM25 top-k (pid, score), as ``LexicalIndex.search`` (``allowed``: sorted pids here)."""
+        return self.bm25_search(query, k, allowed, variant)
+
+    def candidates(self, query: str, vector: np.ndarray | None, *, depth: int, allowed: set[int] | None = None,
+                   rrf_k: int = 60) -> list[Candidate]:
+        allowed_arr = None if allowed is None else np.fromiter(sorted(allowed), dtype=np.int64, count=len(allowed))
+        dense = self.dense_search(vector, depth, allowed_arr) if vector is not None else []
+        return rrf_fuse(dense, self.bm25_search(query, depth, allowed_arr), k=rrf_k)
+
+
+def open_view(conn, root, cache: dict[int, Segment]) -> SegmentView | None:
+    """The committed state as one snapshot (generation, live segments, tombstones read in one SQLite read
+    transaction), loading only segments not in ``cache`` (updated in place). None for an index written
+    before segments (the caller reads its generation folder)."""
+    conn.execute("BEGIN")
+    try:
+        generation = int(store.get_meta(conn).get("generation", "0"))
+        if not segs.has_segments(conn):
+            return None
+        live = [seg_id for seg_id, _ in segs.live_segments(conn)]
+        dead = segs.tombstones(conn)
+    finally:
+        conn.execute("COMMIT")
+    for seg_id in list(cache):
+        if seg_id not in live:
+            del cache[seg_id]
+    for seg_id in live:
+        if seg_id not in cache:
+            cache[seg_id] = segs.load_segment(root, seg_id)
+    return SegmentView(generation, [cache[s] for s in live], dead)
+
+
+def load_committed(conn, root, cache: dict[int, Segment], generation: int) -> tuple:
+    """(generation, legacy dense, lexical view, factory, view) of the committed state, ``generation`` or
+    newer. Two commits may land while a reader loads, the second collecting a folder it was reading: only
+    a generation that is still current is really broken."""
+    from . import generations as gen
+
+    for _ in range(5):
+        try:
+            view = open_view(conn, root, cache)
+            if view is None:  # written before segments: its one generation folder
+                dense, lexical, info = gen.load_generation(root, generation)
+                return generation, dense, lexical, info.factory, None
+            return view.generation, None, view, view.factory, view
+        except (gen.IndexConsistencyError, segs.SegmentError, OSError, ValueError) as exc:
+            latest = int(store.get_meta(conn).get("generation", "0"))
+            if latest != generation:
+                generation = latest
+                continue
+            if isinstance(exc, gen.IndexConsistencyError):
+                raise
+            raise gen.IndexConsistencyError(
+                f"the index files of {root} cannot be read ({exc}); "
+                f"run `tracuu reindex --index {root}` to rebuild them from the database") from exc
+    raise gen.IndexConsistencyError(f"{root} changed five times while it was being loaded; try again")

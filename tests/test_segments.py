@@ -1,0 +1,122 @@
+"""Segments give the results of one full build: the same top-10 and the same scores on the xquad_vi_dev
+questions whether the articles came in one commit or in many (with deletions, replacements and merges on
+the way), and BM25 scores equal to bm25s's over the same passages.
+
+The fake embedder stands in for the model: what is tested is the store (FAISS per segment, BM25 with
+corpus-wide statistics, tombstones, merges), which sees vectors only as numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import index
+from index.store import segments
+from index.store.lexical import LexicalIndex
+from tracuu.settings import Settings
+
+from fakes import FakeEmbedder
+
+EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+DOCS = EVAL / "xquad_vi_dev.docs.jsonl"
+QUERIES = EVAL / "xquad_vi_dev.queries.jsonl"
+
+pytestmark = pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/eval/xquad_vi_dev")
+
+
+def _open(folder: Path):
+    return index.open(settings=Settings.load(folder), embedder=FakeEmbedder())
+
+
+def _write(path: Path, docs: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    return path
+
+
+def _top10(idx, questions: list[str]) -> list[list[tuple[str, float, int | None, int | None]]]:
+    out = []
+    for q in questions:
+        cands = idx.candidates(q, depth=50)[:10]
+        pids = [c.pid for c in cands]
+        hits = {h.passage.passage_id: h for h in idx.hits(cands)}
+        ids = [idx._conn().execute("SELECT passage_id FROM passages WHERE pid = ?", (p,)).fetchone()[0] for p in pids]
+        assert set(ids) <= set(hits)
+        out.append([(i, round(c.score, 9), c.dense_rank, c.bm25_rank) for i, c in zip(ids, cands)])
+    return out
+
+
+def _bm25(idx, questions: list[str]) -> list[list[tuple[str, float]]]:
+    view = idx._current().view
+    conn = idx._conn()
+    out = []
+    for q in questions:
+        hits = view.search(q, 10)
+        out.append([(conn.execute("SELECT passage_id FROM passages WHERE pid = ?", (p,)).fetchone()[0], s)
+                    for p, s in hits])
+    return out
+
+
+@pytest.fixture(scope="module")
+def data():
+    docs = [json.loads(line) for line in DOCS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [json.loads(line)["question"] for line in QUERIES.read_text(encoding="utf-8").splitlines()
+                 if line.strip()][::3]
+    return docs, questions
+
+
+def test_segmented_index_gives_the_full_builds_top10_and_scores(tmp_path, data):
+    docs, questions = data
+    full = _open(tmp_path / "full")
+    full.ingest([_write(tmp_path / "all.jsonl", docs)])
+
+    grown = _open(tmp_path / "grown")
+    # In ten commits, a doomed article added then removed, and an article replaced by its final text.
+    doomed = {"id": "zz-doomed", "title": "Tạm", "text": "Bài sẽ bị xoá về bóng đá và Super Bowl. " * 20}
+    changed = dict(docs[5], text=docs[5]["text"] + " Một câu thêm vào rồi bỏ đi.")
+    grown.ingest([_write(tmp_path / "p0.jsonl", docs[:8] + [doomed])])
+    grown.ingest([_write(tmp_path / "p1.jsonl", [changed])])
+    for i, start in enumerate(range(8, len(docs), 9)):
+        grown.ingest([_write(tmp_path / f"q{i}.jsonl", docs[start:start + 9])])
+    grown.remove(["zz-doomed"])
+    grown.ingest([_write(tmp_path / "p2.jsonl", [docs[5]])])  # back to the text the full build has
+    conn = grown._conn()
+    live = segments.live_segments(conn)
+    assert len(live) > 1 and len(segments.tombstones(conn)) > 0, "the test must exercise segments and tombstones"
+    assert grown.doctor() == [] and full.doctor() == []
+
+    assert _bm25(grown, questions) == _bm25(full, questions)  # BM25 scores do not depend on the segments
+    assert _top10(grown, questions) == _top10(full, questions)
+
+    assert grown.optimize() == 1
+    assert len(segments.tombstones(grown._conn())) == 0 and grown.doctor() == []
+    assert _top10(grown, questions) == _top10(full, questions)
+
+
+def test_bm25_scores_equal_bm25s_on_one_build(tmp_path, data):
+    docs, questions = data
+    idx = _open(tmp_path / "idx")
+    idx.ingest([_write(tmp_path / "all.jsonl", docs)])
+    conn = idx._conn()
+    rows = conn.execute("SELECT p.pid, a.title || char(10) || p.text FROM passages p JOIN articles a USING(doc_id)"
+                        " ORDER BY p.pid").fetchall()
+    reference = LexicalIndex.build([r[0] for r in rows], [r[1] for r in rows])
+    view = idx._current().view
+    for q in questions:
+        ours = view.search(q, 10)
+        theirs = reference.search(q, 10)
+        assert [p for p, _ in ours] == [p for p, _ in theirs] or \
+            np.allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5), q
+        assert np.allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5), q
+
+
+def test_tiered_merge_policy():
+    sizes = {i: 100 for i in range(segments.MERGE_FACTOR - 1)}
+    assert segments.plan_merge(sizes) == []
+    sizes[99] = 50
+    assert segments.plan_merge(sizes) == sorted(sizes)  # a full tier merges
+    sizes = {i: 100 for i in range(segments.MERGE_FACTOR)} | {50: 500_000}
+    assert 50 not in segments.plan_merge(sizes)  # a big segment is not rewritten with the small ones
+    assert segments.plan_merge(sizes, max_passages=500) == []
