@@ -38,24 +38,19 @@ class Postings:
     @classmethod
     def build(cls, token_lists: Iterable[Sequence[str]]) -> "Postings":
         vocab: dict[str, int] = {}
-        per_token: list[list[tuple[int, int]]] = []
-        lengths = []
-        for row, tokens in enumerate(token_lists):
+        ids: list[int] = []
+        lengths: list[int] = []
+        for tokens in token_lists:  # the one pass in Python: token → id; counting is numpy's
             lengths.append(len(tokens))
-            counts: dict[int, int] = {}
-            for token in tokens:
-                tid = vocab.setdefault(token, len(vocab))
-                counts[tid] = counts.get(tid, 0) + 1
-            for tid, tf in counts.items():
-                if tid == len(per_token):
-                    per_token.append([])
-                per_token[tid].append((row, tf))
+            ids.extend([vocab.setdefault(t, len(vocab)) for t in tokens])
+        tids = np.asarray(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        keys, tfs = np.unique(tids * max(len(lengths), 1) + rows, return_counts=True)  # sorted by token, row
+        token_of = keys // max(len(lengths), 1)
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(p) for p in per_token]) if per_token else []
-        flat = [pair for plist in per_token for pair in plist]
-        rows = np.fromiter((r for r, _ in flat), dtype=np.int32, count=len(flat))
-        tfs = np.fromiter((t for _, t in flat), dtype=np.float32, count=len(flat))
-        return cls(vocab, indptr, rows, tfs, np.asarray(lengths, dtype=np.int32))
+        np.cumsum(np.bincount(token_of, minlength=len(vocab)), out=indptr[1:])
+        return cls(vocab, indptr, (keys % max(len(lengths), 1)).astype(np.int32), tfs.astype(np.float32),
+                   np.asarray(lengths, dtype=np.int32))
 
     def save(self, folder: Path, name: str) -> None:
         for part in ("indptr", "rows", "tfs", "lengths"):
