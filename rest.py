@@ -116,14 +116,9 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
                 raise HTTPException(status_code=422, detail=str(exc)) from None
 
     def _answer(question: str, previous: str | None, f: SearchFilters):
-        import qa
+        from report.ask import answer
 
-        if previous:
-            from qa.followup import answer_follow_up
-
-            answer, follow = answer_follow_up(index, question, previous, filters=f)
-            return answer, follow
-        return qa.answer(index, question, filters=f), None
+        return answer(index, question, filters=f, previous=previous)
 
     @api.post("/api/ask", summary="A cited answer (as `tracuu ask --json`)")
     def ask(req: AskRequest) -> JSONResponse:

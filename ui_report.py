@@ -181,15 +181,10 @@ def hits_exports(index: "Index", query: str, hits) -> list[str]:
 
 def ask_turn(index: "Index", question: str, filters, history: list[str] | None):
     """(answer, follow-up or None, new history): a question after another one follows it up."""
-    import qa
+    from report.ask import answer as ask
 
     history = list(history or [])
-    if history:
-        from qa.followup import answer_follow_up
-
-        answer, follow = answer_follow_up(index, question, history[-1], filters=filters)
-    else:
-        answer, follow = qa.answer(index, question, filters=filters), None
+    answer, follow = ask(index, question, filters=filters, previous=history[-1] if history else None)
     resolved = follow.resolved if follow is not None else question
     return answer, follow, history + [resolved]
 

@@ -252,3 +252,24 @@ def test_search_and_timeline_export(seed_index, tmp_path):
     rows = _read_back(export.write(t, "md", tmp_path / "t.md"), "md")
     assert [r[4] for r in rows[1:]] == ["2020-07-02", "2020-07-15", "2020-07-15"]
     assert rows[1][0] == "Quận Tây Hồ: tổng kết"
+
+
+@pytest.mark.parametrize("question, lang", [("Quyết định 290 là gì?", "vi"), ("what is QĐ 290 about?", "en"),
+                                            ("Quy chế công tác dân vận do ai ban hành?", "vi")])
+def test_what_a_document_is_is_answered_from_its_card(seed_index, question, lang):
+    from report.ask import answer
+
+    result, follow = answer(seed_index, question)
+    assert follow is None and not result.abstained and result.language == lang
+    assert "Quy chế công tác dân vận của hệ thống chính trị" in result.text and "Bộ Chính trị (khóa X)" in result.text
+    (citation,) = result.citations
+    assert "290-QĐ/TW ngày 25/2/2010" in citation.quote  # quoted from the article, cited
+    assert citation.hit.passage.text[citation.quote_start:citation.quote_end] == citation.quote
+
+
+def test_other_questions_go_to_qa_unchanged(seed_index):
+    import qa
+    from report.ask import answer
+
+    for question in ("Quyết định 218 ban hành ngày nào?", "Quận Tây Hồ đã thành lập bao nhiêu Tổ dân vận khu dân cư?"):
+        assert answer(seed_index, question)[0].text == qa.answer(seed_index, question).text

@@ -223,14 +223,11 @@ def cmd_search(args) -> int:
 
 
 def _answer(idx, question: str, previous: str | None, filters):
-    """(answer, follow-up or None): a follow-up keeps what it does not name from the previous question."""
-    import qa
+    """(answer, follow-up or None): a follow-up keeps what it does not name from the previous question;
+    "what is this document" is answered from its card (report.ask)."""
+    from report.ask import answer
 
-    if not previous:
-        return qa.answer(idx, question, filters=filters), None
-    from qa.followup import answer_follow_up
-
-    return answer_follow_up(idx, question, previous, filters=filters)
+    return answer(idx, question, filters=filters, previous=previous)
 
 
 def _contract(answer, follow, id=None) -> dict:
