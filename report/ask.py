@@ -89,4 +89,49 @@ def answer(index: "Index", question: str, *, filters: SearchFilters = SearchFilt
         card = card_answer(index, question)
         if card is not None:
             return card, None
+        unit = new_unit_named(question)
+        if unit is not None:
+            return _answer_for_new_unit(index, question, *unit), None
     return qa.answer(index, question, filters=filters), None
+
+
+# "phường Thanh Khê", "xã Tây Hồ": a ward or commune as named since 1 July 2025.
+_NEW_UNIT_RE = re.compile(r"\b((?:[Pp]hường|[Xx]ã)\s+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s?){1,4})")
+
+
+def new_unit_named(question: str):
+    """(the name, the old units merged into it) when the question names a ward created on 1 July 2025
+    that no pre-2025 ward of that name matches (those the gazetteer reads, and qa answers, already)."""
+    from index.text.admin2025 import filter_expansion
+    from index.text.places import find_localities
+
+    for m in _NEW_UNIT_RE.finditer(question or ""):
+        name = m.group(1).strip()
+        olds = filter_expansion(name)
+        short = fold(name).split(None, 1)[1]
+        known = [loc for loc in find_localities(name) if loc.level == "ward" and fold(loc.name) == short]
+        if olds and not known:
+            return name, olds
+    return None
+
+
+def _answer_for_new_unit(index: "Index", question: str, name: str, olds) -> "Answer":
+    """qa's answer within the articles about the old units merged into ``name``, saying which they were."""
+    from dataclasses import replace
+
+    import qa
+    from index.text.admin2025 import label
+
+    result = qa.answer(index, question, filters=SearchFilters(localities=(name,)))
+    cited = {c.hit.doc_id for c in result.citations}
+    keys = {fold(o.name) for o in olds}
+    named = []
+    for doc_id in sorted(cited):
+        place = index.entities(doc_id).primary_locality
+        if place is not None and fold(place.name) in keys:
+            named.append(label(place))
+    if not named:
+        return result
+    lead = (f"{name} (since 1 July 2025) includes: {'; '.join(dict.fromkeys(named))}."
+            if result.language == "en" else f"{name} (từ 1/7/2025) gồm: {'; '.join(dict.fromkeys(named))}.")
+    return replace(result, text=f"{lead}\n{result.text}")

@@ -95,3 +95,13 @@ def test_the_locality_filter_list_says_where_each_unit_lies_now(seed_index):
     assert labels["Quận Tây Hồ"] == "Quận Tây Hồ (nay thuộc Thành phố Hà Nội) (1)"
     assert labels["Phường Thanh Khê Tây"].startswith("Phường Thanh Khê Tây (nay thuộc Phường Thanh Khê")
     assert labels["Thành phố Cần Thơ"] == "Thành phố Cần Thơ (1)"
+
+
+def test_asking_by_the_new_ward_answers_from_the_old_wards_article_and_names_it(seed_index):
+    from report.ask import answer, new_unit_named
+
+    assert new_unit_named("phường Thanh Khê Tây tổ chức gì?") is None  # a pre-2025 ward: qa reads it already
+    result, _ = answer(seed_index, "Phường Thanh Khê tổ chức hội nghị tổng kết công tác dân vận ngày nào?")
+    assert [c.hit.doc_id for c in result.citations] == ["002_c9b5cf354f6206ed.txt"]
+    assert result.text.splitlines()[0] == ("Phường Thanh Khê (từ 1/7/2025) gồm: Phường Thanh Khê Tây "
+                                           "(nay thuộc Phường Thanh Khê, Thành phố Đà Nẵng).")
