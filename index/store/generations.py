@@ -70,7 +70,7 @@ def verify(conn: sqlite3.Connection, root: Path) -> list[str]:
     generation = int(meta.get("generation", "0"))
     if generation == 0:
         return []
-    if not segments.has_segments(conn):
+    if "segmented_upto" not in meta:
         problems = _verify_legacy(conn, root, generation)
     else:
         problems = segments.verify(conn, root)

@@ -102,8 +102,9 @@ def open_view(conn, root, cache: dict[int, Segment]) -> SegmentView | None:
     before segments (the caller reads its generation folder)."""
     conn.execute("BEGIN")
     try:
-        generation = int(store.get_meta(conn).get("generation", "0"))
-        if not segs.has_segments(conn):
+        meta = store.get_meta(conn)
+        generation = int(meta.get("generation", "0"))
+        if "segmented_upto" not in meta:  # no commit with segments yet (a first one may have failed)
             return None
         live = [seg_id for seg_id, _ in segs.live_segments(conn)]
         dead = segs.tombstones(conn)

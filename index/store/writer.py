@@ -102,7 +102,8 @@ def commit(conn: "sqlite3.Connection", root: Path, apply: Callable[["sqlite3.Con
                           dtype=np.int64)
         if len(new):
             _add_segment(conn, root, meta, new, generation)
-            store.set_meta(conn, "segmented_upto", str(int(new[-1])))
+            upto = int(new[-1])
+        store.set_meta(conn, "segmented_upto", str(upto))  # its presence marks a segmented index
         store.set_meta(conn, "generation", str(generation))
         conn.execute("COMMIT")
     except BaseException:
