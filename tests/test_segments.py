@@ -119,3 +119,41 @@ def test_tiered_merge_policy():
     sizes = {i: 100 for i in range(segments.MERGE_FACTOR)} | {50: 500_000}
     assert 50 not in segments.plan_merge(sizes)  # a big segment is not rewritten with the small ones
     assert segments.plan_merge(sizes, max_passages=500) == []
+
+
+def test_an_index_written_before_segments_is_read_then_converted_by_its_next_commit(tmp_path, data):
+    """The one-generation layout (gen-N/ with bm25s files) that indexes built before segments have."""
+    import shutil
+
+    from index.store import generations as gen
+    from index.store import sqlite as store
+    from index.store.dense import DenseIndex
+
+    docs, questions = data
+    idx = _open(tmp_path / "idx")
+    idx.ingest([_write(tmp_path / "a.jsonl", docs[:30])])
+    expected = _top10(idx, questions[:40])
+    # Rewrite it as the older version left it: no segment tables, one generation folder.
+    conn = store.connect(idx.db_path)
+    generation = int(store.get_meta(conn)["generation"])
+    conn.executescript("DROP TRIGGER passages_tombstone; DROP TABLE segments; DROP TABLE tombstones;"
+                       "DELETE FROM meta WHERE key IN ('segmented_upto', 'next_segment');")
+    pids, vectors = store.passage_vectors(conn, FakeEmbedder.model_id, FakeEmbedder.dim)
+    texts = dict(store.iter_passage_texts(conn))
+    conn.close()
+    for folder in idx.root.glob("seg-*"):
+        shutil.rmtree(folder)
+    folder = gen.gen_dir(idx.root, generation)
+    folder.mkdir()
+    DenseIndex.build(pids, vectors, FakeEmbedder.dim).save(folder / "dense.faiss")
+    LexicalIndex.build(pids, [texts[int(p)] for p in pids]).save(folder / "lexical")
+    info = gen.GenerationInfo(generation, len(pids), gen.GenerationInfo.checksum(pids), "IDMap2,Flat")
+    (folder / "info.json").write_text(json.dumps(info.__dict__))
+
+    old = _open(idx.root)
+    assert old.doctor() == []
+    # bm25s's precomputed float32 scores may order a near-tie differently: the same passages, not the order
+    assert [{h[0] for h in q} for q in _top10(old, questions[:40])] == [{h[0] for h in q} for q in expected]
+    old.ingest([_write(tmp_path / "b.jsonl", docs[30:35])])  # the next commit writes every passage as segments
+    assert not list(idx.root.glob("gen-*")) and list(idx.root.glob("seg-*"))
+    assert old.doctor() == [] and old.counts()[0] == 35
