@@ -23,6 +23,9 @@ from index.text.tokens import tokenize
 K1 = 1.5
 B = 0.75
 VARIANTS = ("exact", "folded")
+# Weights of posting lists this long are kept per generation, up to this many bytes per variant.
+CACHE_MIN_POSTINGS = 256
+CACHE_BYTES = 64 << 20
 
 
 @dataclass
@@ -104,8 +107,36 @@ class CorpusBM25:
             .astype(np.float32)
             for p, _ in self.parts
         ]
+        self._cache: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._cached_bytes = 0
+        self._df: dict[str, int] = {}  # per generation, like the weights
+
+    def _contribution(self, part: int, token: str, idf: np.float32) -> tuple[np.ndarray, np.ndarray] | None:
+        """(rows, idf·tf-part) of ``token`` in one part. Long posting lists (frequent words, the costly ones)
+        are kept per generation — what bm25s precomputes at build time, here exact for the live corpus.
+        At 20k passages scoring is still 2-3x bm25s (0.9-1.3 ms against 0.4-0.6 ms p50, load 4-7): Python
+        per query token; not measured at 1M."""
+        key = (part, token)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        column = self.parts[part][0].column(token)
+        if column is None:
+            return None
+        rows, tfs = column
+        found = (rows, idf * (tfs / (self._norms[part][rows] + tfs)))
+        if len(rows) >= CACHE_MIN_POSTINGS and self._cached_bytes < CACHE_BYTES:
+            self._cache[key] = found
+            self._cached_bytes += found[1].nbytes
+        return found
 
     def document_frequency(self, token: str) -> int:
+        df = self._df.get(token)
+        if df is None:
+            df = self._df[token] = self._count_df(token)
+        return df
+
+    def _count_df(self, token: str) -> int:
         df = 0
         for postings, deleted in self.parts:
             column = postings.column(token)
@@ -130,13 +161,13 @@ class CorpusBM25:
             if not idf:
                 continue
             for i, (postings, _) in enumerate(self.parts):
-                column = postings.column(token)
-                if column is None:
+                found = self._contribution(i, token, idf)
+                if found is None:
                     continue
-                rows, tfs = column
+                rows, weights = found
                 if out[i] is None:
                     out[i] = np.zeros(len(postings.lengths), dtype=np.float32)
-                out[i][rows] += idf * (tfs / (self._norms[i][rows] + tfs))
+                out[i][rows] += weights
         for i, (_, deleted) in enumerate(self.parts):
             if out[i] is not None and deleted is not None:
                 out[i][deleted] = 0.0
