@@ -49,6 +49,8 @@ _LIST_RE = re.compile(
     r"dia phuong nao|(?:quan|huyen|tinh|phuong|xa|van ban|nghi quyet|quyet dinh)\s+nao|nhung gi|liet ke)\b"
 )
 
+_WHERE_RE = re.compile(r"\b(?:o dau|tai dau|where|in which places|noi nao|nhung noi)\b")
+
 # ---------------------------------------------------------------- asked level
 
 _LEVEL_WORDS: list[tuple[str, LocalityLevel | None]] = [
@@ -164,6 +166,10 @@ def analyze(question: str) -> QuestionAnalysis:
     asks_for_places, asked_level = _asked_level(rest, q, off, accented)
     if answer_type == "description" and asked_level is not None and re.search(r"\bnao\b|\bwhich\b", rest):
         answer_type = "list"
+    if refs and answer_type in ("description", "list") and _WHERE_RE.search(rest):
+        # "Quyết định 290 được tổng kết ở đâu?": a document is reviewed in many places; every article is
+        # one item of a list of localities, never one article's sentence.
+        answer_type, asks_for_places = "list", True
 
     months: list[tuple[int, int]] = []
     for m in (*_MONTH_VI_RE.finditer(no_refs), *_MONTH_NUM_RE.finditer(no_refs)):

@@ -101,7 +101,7 @@ _LOOSE_RE = re.compile(
 # A count noun after the number means "quyết định 3 vấn đề" (decided three issues), not a document.
 _COUNT_NOUNS = re.compile(
     r"\s+(?:nam|thang|ngay|tuan|gio|nguoi|lan|tap the|ca nhan|van de|noi dung|nhiem vu|du an|diem|"
-    r"muc|chi tieu|ty|trieu|nghin|ngan|dong|cuoc|hoi nghi|don vi|xa|phuong|huyen|quan|tinh|ho|tang|phut|km|ha)\b"
+    r"muc|chi tieu|ty|trieu|nghin|ngan|dong|cuoc|hoi nghi|don vi|xa|phuong|huyen|quan|tinh|ho|tang|phut|km|ha)\b(?!\s+nao\b)"
 )
 
 # Issuers printed in mixed case that the canonical form keeps ("TTg").

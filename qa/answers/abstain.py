@@ -11,5 +11,8 @@ from ..records import Answer
 from .wording import WORDING
 
 
-def abstain(question: str, lang: str, related: Sequence[Hit]) -> Answer:
-    return Answer(question, WORDING[lang].none_found, True, lang, "none", (), (), tuple(related))
+def abstain(question: str, lang: str, related: Sequence[Hit], unmet: str = "") -> Answer:
+    """``unmet``: the place or document (or their combination) that no article satisfies, named in the
+    answer so the reader knows why nothing was quoted; the related passages follow as "nearest"."""
+    text = WORDING[lang].unmet.format(what=unmet) if unmet else WORDING[lang].none_found
+    return Answer(question, text, True, lang, "none", (), (), tuple(related))

@@ -3,6 +3,7 @@ was asked."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from index.records import SearchFilters
@@ -10,6 +11,7 @@ from index.text import tokenize
 
 from ..gloss import Gloss
 from ..learned import choose, shipped_models
+from ..constraints import pinned
 from ..rank import coverage, idf_weights, unknown_share
 from ..records import Answer, Citation
 from ..retrieve import fact_evidence
@@ -18,7 +20,7 @@ from .wording import WORDING, according
 
 if TYPE_CHECKING:
     from ..analyze import QuestionAnalysis
-    from ..retrieve import Corpus
+    from ..retrieve import Corpus, FactEvidence
 
 # Abstain when the best passage covers less than this share of the question's (IDF-weighted) words and
 # its cosine is below MIN_DENSE: the corpus does not talk about what was asked.
@@ -36,9 +38,17 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
     lang = analysis.language
     lexical = corpus.lexical()
     found = fact_evidence(corpus, question, analysis, filters)
-    hits = found.hits
-    if not hits:
+    if not found.hits:
         return abstain(question, lang, ())
+    # A named place or document is a constraint, not a hint: only articles that meet it may be quoted.
+    pins = pinned(corpus, analysis, [h.doc_id for h in found.hits])
+    if pins.allowed is not None:
+        if not pins.allowed:
+            return abstain(question, lang, found.hits[:RELATED_SHOWN], unmet=pins.unmet)
+        found = only_articles(found, pins.allowed)
+        if not found.hits:  # articles meet it, but none among the retrieved passages
+            return abstain(question, lang, (), unmet="")
+    hits = found.hits
     weights = idf_weights(found.words, lexical)
     best_cov = max(coverage(h.passage.text + " " + h.title, weights, folded=False) for h in hits[:3])
     best_dense = max((c.dense_score or 0.0) for c in found.candidates[:3])
@@ -69,6 +79,13 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
     lines = [WORDING[lang].possibly] + [f"- {according(lang, c.hit, c)}" for c in citations]
     return Answer(question, "\n".join(lines), False, lang, "fact", citations, confidence=choice.confidence,
                   candidates=tuple((c.quote, c.n) for c in citations[1:]))
+
+
+def only_articles(found: "FactEvidence", allowed: frozenset[str]) -> "FactEvidence":
+    """The evidence restricted to passages of the allowed articles (per-hit lists kept aligned)."""
+    keep = [i for i, h in enumerate(found.hits) if h.doc_id in allowed]
+    pick = lambda values: [values[i] for i in keep] if values else values  # noqa: E731
+    return replace(found, hits=pick(found.hits), given=pick(found.given), passage_scores=pick(found.passage_scores))
 
 
 def unknown_english(rendered: Gloss, lexical) -> float:

@@ -17,6 +17,7 @@ class Wording:
     not_level: str
     misprint: str
     possibly: str
+    unmet: str
 
 
 WORDING = {
@@ -27,6 +28,7 @@ WORDING = {
         not_level="{label} là đơn vị cấp {level}, không phải {asked}.",
         misprint="bài viết in “{printed}”, đã đối chiếu với tiêu đề là {canonical}",
         possibly="Chưa chắc chắn; có thể là một trong các câu sau:",
+        unmet="Không có bài viết nào về {what}; gần nhất:",
     ),
     "en": Wording(
         according="According to “{title}”{date}: “{quote}” [{n}]",
@@ -35,6 +37,7 @@ WORDING = {
         not_level="{label} is a {level}-level unit, not a {asked}.",
         misprint="the article prints “{printed}”; its title gives {canonical}",
         possibly="Not certain; possibly one of these:",
+        unmet="No article is about {what}; nearest:",
     ),
 }
 LEVEL_NAME = {

@@ -1,0 +1,79 @@
+"""Researcher questions written for issue 12 (tests/data/qa_*.jsonl, seed_qa format), asked end to end with
+the real model: constraints are checked (a place, body or document no article meets abstains and is named),
+"ở đâu / where" about a document lists localities. Questions the code still fails are listed in
+docs/questions.md and marked xfail here, so a fix shows up as XPASS and a regression as a failure."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import qa
+from bench.evaluate import check_answer
+
+DATA = Path(__file__).parent / "data"
+# Known failures (docs/questions.md "after"): money and subject questions the sentence choice still misses.
+KNOWN_FAILURES = {"r17", "r18", "r27", "n04", "n05", "n10", "u11"}
+
+
+def _items(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _params(name: str):
+    return [pytest.param(item, id=item["id"], marks=[pytest.mark.xfail(strict=False)] if item["id"] in KNOWN_FAILURES else [])
+            for item in _items(name)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("item", _params("qa_researcher.jsonl") + _params("qa_untouched.jsonl"))
+def test_seed_question(seed_index, item):
+    contract = qa.answer(seed_index, item["question"]).to_contract(id=item["id"])
+    assert not check_answer(item, contract), (check_answer(item, contract), contract["answer"][:300])
+
+
+def test_an_absent_place_is_named_in_the_abstention(seed_index):
+    answer = qa.answer(seed_index, "Quận Hoàn Kiếm tổng kết Quyết định 290 khi nào?")
+    assert answer.abstained and "Hoàn Kiếm" in answer.text and answer.related
+    answer = qa.answer(seed_index, "When did Ho Chi Minh City review QĐ 290?")
+    assert answer.abstained and "Ho Chi Minh" in answer.text
+
+
+def test_a_place_with_articles_but_not_on_the_document_abstains(seed_index):
+    answer = qa.answer(seed_index, "Quận Thanh Xuân tổng kết Quyết định 290 ngày nào?")
+    assert answer.abstained and "Thanh Xuân" in answer.text and "290" in answer.text
+
+
+def test_where_about_a_document_lists_every_locality(seed_index):
+    answer = qa.answer(seed_index, "Where was Decision 290 reviewed?")
+    cited = {c.hit.doc_id[:3] for c in answer.citations}
+    assert cited == {"000", "003", "004"} and all(p in answer.text for p in ("Tây Hồ", "Cần Thơ", "Hà Nội"))
+
+
+NEWS = Path(os.environ.get("TRACUU_SHARED", Path(__file__).resolve().parents[1] / ".." / "shared")) / \
+    "corpus-news" / "vietnews_val.articles.jsonl"
+
+
+@pytest.fixture(scope="module")
+def news_index(tmp_path_factory):
+    if not NEWS.exists():
+        pytest.skip(f"{NEWS} is absent (the shared corpus-news set is not in the repository)")
+    from index.api import Index
+    from tracuu.settings import Settings
+
+    folder = tmp_path_factory.mktemp("news")
+    with NEWS.open(encoding="utf-8") as src:
+        (folder / "news300.jsonl").write_text("".join(next(src) for _ in range(300)), encoding="utf-8")
+    idx = Index(Settings.load(folder / "index"))
+    idx.ingest([folder / "news300.jsonl"])
+    return idx
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("item", _params("qa_news.jsonl"))
+def test_news_question(news_index, item):
+    contract = qa.answer(news_index, item["question"]).to_contract(id=item["id"])
+    assert not check_answer(item, contract), (check_answer(item, contract), contract["answer"][:300])
