@@ -87,6 +87,12 @@ def main() -> None:
     parser.add_argument("--queries", required=True)
     args = parser.parse_args()
     queries = [json.loads(line) for line in open(args.queries, encoding="utf-8")]
+    # Tuning reads the tune part of a public set only (bench/splits.json); the heldout part is for reports.
+    from .splits import guard_tune, set_name_of, tune_only
+
+    if (set_name := set_name_of(args.queries)) is not None:
+        queries = guard_tune(set_name, tune_only(set_name, queries))
+        print(f"{set_name}: tuning on its tune part, {len(queries)} questions")
     idx = index.open(args.index)
     rows = collect(idx, queries)
     cache: dict[str, np.ndarray] = {}
