@@ -34,6 +34,7 @@ class QuestionAnalysis:
     action_terms: tuple[str, ...] = ()  # canonical Vietnamese: "tổng kết", "thực hiện"
     keywords: tuple[str, ...] = ()  # lower-case content words, tone marks as typed
     has_diacritics: bool = False
+    asks_money: bool = False  # "bao nhiêu tiền", "tổng số tiền", "kinh phí", "how much money": an amount in đồng
 
 
 # ---------------------------------------------------------------- answer type (folded patterns)
@@ -49,6 +50,9 @@ _LIST_RE = re.compile(
     r"dia phuong nao|(?:quan|huyen|tinh|phuong|xa|van ban|nghi quyet|quyet dinh)\s+nao|nhung gi|liet ke)\b"
 )
 
+_MONEY_RE = re.compile(
+    r"\b(?:bao nhieu tien|tong so tien|so tien|kinh phi|ngan sach|how much money|amount of money|"
+    r"how much funding|funding|budget|how much did .{1,40} cost)\b")
 _WHERE_RE = re.compile(r"\b(?:o dau|tai dau|where|in which places|noi nao|nhung noi)\b")
 
 # ---------------------------------------------------------------- asked level
@@ -198,6 +202,7 @@ def analyze(question: str) -> QuestionAnalysis:
         action_terms=actions,
         keywords=keywords,
         has_diacritics=accented,
+        asks_money=bool(_MONEY_RE.search(rest)),
     )
 
 

@@ -132,3 +132,17 @@ def test_result_is_frozen() -> None:
     assert isinstance(a, QuestionAnalysis)
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.answer_type = "list"  # type: ignore[misc]
+
+
+def test_where_about_a_document_asks_for_a_list_of_places():
+    for q in ("Quyết định 290 được tổng kết ở đâu?", "quyet dinh 290 duoc tong ket o dau", "Where was Decision 290 reviewed?"):
+        a = analyze(q)
+        assert a.answer_type == "list" and a.asks_for_places and a.refs, q
+    assert analyze("Nhân viên công ty bị khởi tố ở đâu?").answer_type != "list"  # no document: one fact
+
+
+def test_money_questions_and_refs_before_a_date_question():
+    assert all(analyze(q).asks_money for q in ("Quận Tây Hồ hỗ trợ tổng số tiền bao nhiêu?", "quan tay ho ho tro bao nhieu tien",
+                                              "How much money was given in support?", "Kinh phí là bao nhiêu?"))
+    assert not analyze("Quận Tây Hồ có bao nhiêu Tổ dân vận?").asks_money
+    assert [r.key for r in analyze("Quận Thanh Xuân tổng kết Quyết định 290 ngày nào?").refs] == ["QĐ:290"]

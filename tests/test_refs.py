@@ -229,3 +229,9 @@ def test_find_refs_never_raises_and_spans_match(text: str) -> None:
 )
 def test_english_kind_words(text: str, key: str) -> None:
     assert [r.key for r in find_refs(text)] == [key]
+
+
+def test_a_date_question_after_the_number_keeps_the_ref():
+    # "ngày nào" asks when; "290 ngày" alone would be a duration ("quyết định 290 ngày" is not a document).
+    assert [r.number for r in find_refs("Quận Thanh Xuân tổng kết Quyết định 290 ngày nào?")] == ["290"]
+    assert [r.number for r in find_refs("Quyết định 290 năm nào được ban hành?")] == ["290"]

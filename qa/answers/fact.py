@@ -3,6 +3,7 @@ was asked."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,9 @@ MIN_DENSE = 0.82
 # question: half of its content words neither in the glossary nor in the corpus (qa/gloss.py).
 MAX_UNKNOWN = 0.5
 RELATED_SHOWN = 3
+# A money amount as Vietnamese news prints it: "17 tỷ 145 triệu đồng", "10 triệu đồng", "500.000 VNĐ", "2 tỷ".
+MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:(?:tỷ|triệu|nghìn|ngàn)\b(?:\s*\d[\d.,]*\s*(?:triệu|nghìn|ngàn)\b)*\s*"
+                          r"(?:đồng|VNĐ|VND|USD)?|(?:đồng|VNĐ|VND|USD|đ)\b)", re.IGNORECASE)
 POSSIBLY_SHOWN = 3  # sentences an answer below the confidence threshold shows
 
 
@@ -61,6 +65,8 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
         return abstain(question, lang, hits[:RELATED_SHOWN])
     choice = choose(found.words, analysis.answer_type, hits, found.query_vector, corpus.encode_sentences, lexical,
                     shipped_models(), passage_scores=found.passage_scores, given=found.given)
+    if analysis.asks_money:  # an amount of money is the expected type: only sentences that state one
+        choice = replace(choice, candidates=tuple(c for c in choice.candidates if MONEY_AMOUNT.search(c.text)))
     if not choice.candidates:  # no sentence holds an answer of the expected type
         return abstain(question, lang, hits[:RELATED_SHOWN])
     if not choice.tentative:
