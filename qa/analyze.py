@@ -34,6 +34,7 @@ class QuestionAnalysis:
     action_terms: tuple[str, ...] = ()  # canonical Vietnamese: "tổng kết", "thực hiện"
     keywords: tuple[str, ...] = ()  # lower-case content words, tone marks as typed
     has_diacritics: bool = False
+    asks_subject: bool = False  # "Quyết định 290 về việc gì?", "what is QĐ 290 about?" (with a document named)
     asks_money: bool = False  # "bao nhiêu tiền", "tổng số tiền", "kinh phí", "how much money": an amount in đồng
 
 
@@ -53,6 +54,9 @@ _LIST_RE = re.compile(
 _MONEY_RE = re.compile(
     r"\b(?:bao nhieu tien|tong so tien|so tien|kinh phi|ngan sach|how much money|amount of money|"
     r"how much funding|funding|budget|how much did .{1,40} cost)\b")
+_SUBJECT_RE = re.compile(
+    r"\b(?:ve viec gi|ve van de gi|ve gi|noi dung gi|noi dung la gi|noi dung ra sao|la gi|about what|"
+    r"what is .{0,40}about|what does .{0,40}(?:say|cover|concern)|what is the subject)\b")
 _WHERE_RE = re.compile(r"\b(?:o dau|tai dau|where|in which places|noi nao|nhung noi)\b")
 
 # ---------------------------------------------------------------- asked level
@@ -203,6 +207,7 @@ def analyze(question: str) -> QuestionAnalysis:
         keywords=keywords,
         has_diacritics=accented,
         asks_money=bool(_MONEY_RE.search(rest)),
+        asks_subject=bool(refs) and bool(_SUBJECT_RE.search(rest)),
     )
 
 

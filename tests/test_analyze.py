@@ -146,3 +146,10 @@ def test_money_questions_and_refs_before_a_date_question():
                                               "How much money was given in support?", "Kinh phí là bao nhiêu?"))
     assert not analyze("Quận Tây Hồ có bao nhiêu Tổ dân vận?").asks_money
     assert [r.key for r in analyze("Quận Thanh Xuân tổng kết Quyết định 290 ngày nào?").refs] == ["QĐ:290"]
+
+
+def test_what_a_document_is_about():
+    for q in ("Quyết định 290 về việc gì?", "What is QĐ 290 about?", "quyet dinh 218 ve viec gi"):
+        assert analyze(q).asks_subject, q
+    assert not analyze("Quyết định 290-QĐ/TW được ban hành ngày nào?").asks_subject
+    assert not analyze("Hội nghị về việc gì?").asks_subject  # no document named

@@ -17,6 +17,7 @@ from ..rank import coverage, idf_weights, unknown_share
 from ..records import Answer, Citation
 from ..retrieve import fact_evidence
 from .abstain import abstain
+from .subject import subject_answer
 from .wording import WORDING, according
 
 if TYPE_CHECKING:
@@ -53,6 +54,10 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
         if not found.hits:  # articles meet it, but none among the retrieved passages
             return abstain(question, lang, (), unmet="")
     hits = found.hits
+    if analysis.asks_subject:  # what a document is about: its subject clause, quoted where an article gives it
+        about = subject_answer(question, analysis, hits)
+        if about is not None:
+            return about
     weights = idf_weights(found.words, lexical)
     best_cov = max(coverage(h.passage.text + " " + h.title, weights, folded=False) for h in hits[:3])
     best_dense = max((c.dense_score or 0.0) for c in found.candidates[:3])
