@@ -154,7 +154,9 @@ def build_app(index: "Index") -> "gr.Blocks":
     def table(lang):
         import pandas as pd
 
-        return pd.DataFrame(article_rows(index.articles()), columns=LABELS[_lang(lang)]["cols"])
+        summaries = index.articles()
+        sources = index.sources(s.article.doc_id for s in summaries)
+        return pd.DataFrame(article_rows(summaries, sources), columns=LABELS[_lang(lang)]["cols"])
 
     def refresh(lang):
         docs, places, years = _facet_choices(index)
@@ -177,8 +179,11 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     pick_row.__annotations__["evt"] = gr.SelectData  # a real class: Gradio injects the event by annotation
 
-    def upload(files, lang):
-        report = ingest_uploads(files, index, _lang(lang))
+    def upload(files, lang, progress=gr.Progress()):
+        from tracuu.progress import render
+
+        report = ingest_uploads(files, index, _lang(lang), lambda p: progress(
+            (p.articles, p.total) if p.total else None, desc=render(p)))
         return (report, gr.update(value=None), *refresh(lang))
 
     with warnings.catch_warnings():  # css on Blocks still works in Gradio 6 (launch() reads it) but warns
@@ -223,7 +228,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                                 elem_id="upload", height=150)
                 upload_report = gr.HTML(js_on_load=None, elem_id="upload-report")
                 articles = gr.Dataframe(headers=V["cols"], label=V["articles"], interactive=False, wrap=True,
-                                        elem_id="articles", column_widths=["40%", "11%", "14%", "17%", "7%", "11%"])
+                                        elem_id="articles", column_widths=["30%", "8%", "11%", "12%", "5%", "10%", "10%", "14%"])
                 pick = gr.Dropdown([], label=V["pick"], elem_id="pick")
                 viewer = gr.HTML(js_on_load=None, elem_id="viewer")
 

@@ -31,8 +31,10 @@ LABELS = {
         "related_badge": "liên quan", "source": "Nguồn ↗", "open_full": "Mở toàn bài tại đoạn này",
         "full": "Toàn văn bài viết (đã làm sạch)", "no_hits": "Không có đoạn văn nào khớp.",
         "retr_both": "cả hai", "score": "điểm", "abstain_badge": "Không có câu trả lời trong kho",
-        "see": "Xem bằng chứng", "cols": ["Tiêu đề", "Ngày", "Địa phương", "Văn bản", "Số đoạn", "Mã bài"],
+        "see": "Xem bằng chứng", "cols": ["Tiêu đề", "Ngày", "Địa phương", "Văn bản", "Số đoạn", "Mã bài",
+                                            "Đồng bộ lúc", "Nguồn"],
         "added": "Đã thêm", "updated": "Đã cập nhật", "unchanged": "Không đổi", "refused": "Từ chối",
+        "merged": "Bản đăng lại, gộp vào bài đã có",
         "passages": "đoạn", "ask_now": "Có thể hỏi về bài mới ngay ở thẻ “Hỏi đáp”.",
         "too_big": "tệp {size} vượt giới hạn {limit}; hãy tách thành các bài nhỏ hơn",
         "bad_type": "loại tệp {ext} không được hỗ trợ; dùng .txt .md .html .jsonl .pdf .docx .odt .doc .rtf hoặc ảnh",
@@ -51,8 +53,10 @@ LABELS = {
         "related_badge": "related", "source": "Source ↗", "open_full": "Open the full article at this passage",
         "full": "Full article (cleaned)", "no_hits": "No passage matches.",
         "retr_both": "both", "score": "score", "abstain_badge": "No answer in the corpus",
-        "see": "See evidence", "cols": ["Title", "Date", "Locality", "Documents", "Passages", "Doc id"],
+        "see": "See evidence", "cols": ["Title", "Date", "Locality", "Documents", "Passages", "Doc id",
+                                      "Last synced", "Source"],
         "added": "Added", "updated": "Updated", "unchanged": "Unchanged", "refused": "Refused",
+        "merged": "Republished copy, merged into an existing article",
         "passages": "passages", "ask_now": "You can ask about the new articles in the “Ask” tab right away.",
         "too_big": "file is {size}, over the {limit} limit; split it into smaller articles",
         "bad_type": "unsupported file type {ext}; use .txt .md .html .jsonl .pdf .docx .odt .doc .rtf or an image",
@@ -327,11 +331,19 @@ def render_article(article: "Article | None", place: str | None, lang: str) -> s
             f'<div class="meta">{"".join(meta)}</div><div class="fulltext">{esc(article.text)}</div></div></div>')
 
 
-def article_rows(summaries: Sequence["ArticleSummary"]) -> list[list]:
+def article_rows(summaries: Sequence["ArticleSummary"], sources: dict | None = None) -> list[list]:
+    """One row per article; the last two columns say when it was last synced and from which file (and
+    line), with its merged republished copies after it ("+ 2 bản khác: …")."""
     rows = []
     for s in summaries:
         a, e = s.article, s.entities
         place = e.primary_locality.full_name if e.primary_locality else ""
         refs = ", ".join(dict.fromkeys(r.canonical for r in e.refs))
-        rows.append([a.title, a.date or e.event_date or "", place, refs, s.passages, a.doc_id])
+        found = (sources or {}).get(a.doc_id) or []
+        own = found[0] if found else None
+        where = f"{own.path}:{own.line}" if own and own.line else (own.path if own else a.origin)
+        if len(found) > 1:
+            where += f" (+{len(found) - 1}: " + ", ".join(c.url or c.path for c in found[1:]) + ")"
+        rows.append([a.title, a.date or e.event_date or "", place, refs, s.passages, a.doc_id,
+                     (own.synced_at or "") if own else "", where])
     return rows

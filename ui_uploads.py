@@ -111,8 +111,8 @@ def _copy_limited(src: str, dest: Path, limit: int) -> None:
         os.close(fd_in)
 
 
-def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi") -> str:
-    """Save, ingest and describe uploads as HTML (what was added, or why each file was refused)."""
+def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi", on_progress=None) -> str:
+    """Save, ingest and describe uploads as HTML (what was added, or why each file was refused). ``on_progress`` gets the ingest's ``IngestProgress`` (the app draws Gradio's bar from it)."""
     from index import IndexBusyError
 
     L = LABELS[lang]
@@ -120,7 +120,7 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
     report = None
     if accepted:
         try:
-            report = index.ingest([dest for _, dest in accepted])
+            report = index.ingest([dest for _, dest in accepted], on_progress=on_progress)
         except IndexBusyError:
             return f'<div class="tr-out"><p class="bad">{esc(L["busy"])}</p></div>'
         shown = {str(dest): name for name, dest in accepted}
@@ -133,7 +133,8 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
                 refused.append((f"{shown.get(path, Path(path).name)}:{line}", s.reason))
     items = []
     if report is not None:
-        for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):
+        for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged),
+                         ("merged", report.merged)):
             for doc_id in ids:
                 article = index.article(doc_id)
                 title = article.title if article else doc_id

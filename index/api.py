@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from tracuu.settings import Settings
 
+from .ingest.pipeline import IngestProgress, IngestReport
 from .ingest.prepare import embedding_input, embedding_query
 from .records import Article, ArticleEntities, Candidate, Hit, Passage, SearchFilters
 from .store import generations as gen
@@ -22,19 +22,9 @@ from .text.facets import FilterError
 
 if TYPE_CHECKING:
     from .embed import Embedder
-    from .ingest.sources import SkippedInput
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    added: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    skipped: tuple["SkippedInput", ...] = ()
-    passages_added: int = 0
-    passages_embedded: int = 0  # vectors computed now (the rest came from the cache)
-    seconds: float = 0.0
-    embed_seconds: float = 0.0
+    from .ingest.pipeline import Context
+    from .ingest.sync import SyncReport
+    from .store.provenance import SourceRecord
 
 
 @dataclass(frozen=True)
@@ -133,83 +123,66 @@ class Index:
     def _writer_conn(self):
         return writer.open_writer(self.db_path, self.embedder, self._check_model)
 
-    def ingest(self, paths: Iterable[str | Path], progress: Callable[[str], None] | None = None) -> IngestReport:
-        """Read, clean, chunk, embed and commit ``paths``; ``progress`` gets one line per slow step (an
-        OCRed page)."""
+    def ingest(self, paths: Iterable[str | Path], progress: Callable[[str], None] | None = None, *,
+               on_progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
+        """Read, clean, chunk, embed and commit ``paths``, streamed and committed in batches (see
+        ``ingest.pipeline``); ``progress`` gets one line per slow step (an OCRed page), ``on_progress`` an
+        ``IngestProgress`` a few times a second."""
+        from .ingest.pipeline import estimate_articles, ingest_items
         from .ingest.readers import ReadLimits
-        from .ingest.sources import read_sources
+        from .ingest.sources import iter_sources
 
-        sources, skipped = read_sources(paths, limits=ReadLimits.from_settings(self.settings), progress=progress)
-        return self.add_sources(sources, skipped=skipped)
+        paths = list(paths)
+        total = estimate_articles(paths) if on_progress else None
+        items = iter_sources(paths, limits=ReadLimits.from_settings(self.settings), progress=progress)
+        return self._writing(lambda ctx: ingest_items(ctx, items),
+                             on_progress, total)
 
-    def add_sources(self, sources, *, skipped: Sequence = ()) -> IngestReport:
-        from .ingest.clean import CleanError
-        from .ingest.prepare import clean_source, prepare
-        from .ingest.sources import SkippedInput
+    def add_sources(self, sources, *, skipped: Sequence = (),
+                    on_progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
+        from .ingest.pipeline import ingest_items
 
-        started = time.perf_counter()
+        items = [*skipped, *sources]
+        return self._writing(lambda ctx: ingest_items(ctx, items), on_progress, None)
+
+    def sync(self, roots: Sequence[str | Path], progress: Callable[[str], None] | None = None, *,
+             on_progress: Callable[[IngestProgress], None] | None = None) -> "SyncReport":
+        """Make the index mirror the folders ``roots``: new and changed files ingested, vanished ones removed."""
+        from .ingest.sync import sync_pass
+
+        return self._writing(lambda ctx: sync_pass(ctx, roots, progress=progress), on_progress, None)
+
+    def _writing(self, work: Callable[["Context"], object], on_progress, total):
+        """Run ``work`` holding the folder's write lock and a writer connection."""
+        from .ingest.pipeline import Context
+        from .store import provenance
+
         lock = self._write_lock()
         try:
             conn = self._writer_conn()
-            known = store.article_hashes(conn)
-            skipped = list(skipped)
-            prepared = []
-            added, updated, unchanged = [], [], []
-            for source in sources:
-                try:
-                    article = clean_source(source)
-                except CleanError as exc:
-                    skipped.append(SkippedInput(source.origin, str(exc)))
-                    continue
-                limit = self.settings.max_article_chars
-                if len(article.text) > limit:
-                    skipped.append(SkippedInput(source.origin, (
-                        f"the article is {len(article.text):,} characters after cleaning, over the limit of "
-                        f"{limit:,} (Settings.max_article_chars): split it into articles (one per JSONL line) "
-                        "or raise the limit")))
-                    continue
-                if known.get(article.doc_id) == article.content_hash:
-                    unchanged.append(article.doc_id)
-                    continue
-                (updated if article.doc_id in known else added).append(article.doc_id)
-                prepared.append(prepare(article, self.settings))
-            embedded, embed_seconds = self._embed_missing(conn, prepared)
-            if prepared:
-                self._commit(conn, lambda c: [
-                    store.insert_article(c, p.article, p.entities, p.passages, p.vector_keys,
-                                         [p.facets] * len(p.passages))
-                    for p in prepared
-                ])
-            conn.close()
+            try:
+                provenance.init(conn)
+                return work(Context(conn, self.root, self.settings, self.embedder, on_progress, total))
+            finally:
+                conn.close()
         finally:
             lock.release()
-        return IngestReport(
-            added=tuple(added), updated=tuple(updated), unchanged=tuple(unchanged), skipped=tuple(skipped),
-            passages_added=sum(len(p.passages) for p in prepared), passages_embedded=embedded,
-            seconds=time.perf_counter() - started, embed_seconds=embed_seconds,
-        )
 
-    def _embed_missing(self, conn, prepared) -> tuple[int, float]:
+    def _embed_missing(self, conn, prepared) -> tuple[int, float]:  # reindex
         return writer.embed_missing(conn, self.embedder, prepared, batch=max(self.settings.embed_batch_size * 8, 64))
 
     def _commit(self, conn, apply) -> None:
         writer.commit(conn, self.root, apply)
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
-        """Delete articles and their passages; returns the ids that were present."""
+        """Delete articles (and merged copies) by id; a removed article's copies take its place. Returns
+        the ids that were present."""
+        from .ingest.sync import remove_docs
+
         doc_ids = list(dict.fromkeys(doc_ids))
         if not self.exists():
             return []
-        lock = self._write_lock()
-        try:
-            conn = store.connect(self.db_path)
-            present = [d for d in doc_ids if store.get_article(conn, d) is not None]
-            if present:
-                self._commit(conn, lambda c: (store.delete_articles(c, present), store.prune_vectors(c)))
-            conn.close()
-        finally:
-            lock.release()
-        return present
+        return self._writing(lambda ctx: remove_docs(ctx, doc_ids), None, None)
 
     def reindex(self) -> int:
         """Re-embed every passage with the current model and rebuild the derived files."""
@@ -281,8 +254,11 @@ class Index:
         conn = self._conn()
         if conn is None or not candidates:
             return []
+        from .store.provenance import merged_sources
+
         passages = store.passages_by_pid(conn, [c.pid for c in candidates])
         meta = store.article_meta(conn, (p.doc_id for p in passages.values()))
+        sources = merged_sources(conn, meta)
         out = []
         for c in candidates:
             passage = passages.get(c.pid)
@@ -290,7 +266,8 @@ class Index:
                 continue
             title, url, date = meta.get(passage.doc_id, ("", None, None))
             out.append(Hit(passage=passage, title=title, score=c.score, url=url, date=date,
-                           dense_rank=c.dense_rank, bm25_rank=c.bm25_rank, retrievers=c.retrievers))
+                           dense_rank=c.dense_rank, bm25_rank=c.bm25_rank, retrievers=c.retrievers,
+                           sources=sources.get(passage.doc_id, ())))
         return out
 
     def allowed_pids(self, filters: SearchFilters) -> set[int]:
@@ -361,6 +338,20 @@ class Index:
             years=tuple(sorted(values.get("year", []), key=lambda v: v[0], reverse=True)),
         )
 
+    def sources(self, doc_ids: Iterable[str]) -> dict[str, list["SourceRecord"]]:
+        """doc_id → where the article was read from (file, line, url, date, last synced), then its merged
+        republished copies."""
+        from .store.provenance import sources_of
+
+        conn = self._conn()
+        return sources_of(conn, doc_ids) if conn else {}
+
+    def merged_count(self) -> int:
+        from .store.provenance import count_duplicates
+
+        conn = self._conn()
+        return count_duplicates(conn) if conn else 0
+
     def counts(self) -> tuple[int, int]:
         conn = self._conn()
         return store.counts(conn) if conn else (0, 0)
@@ -375,7 +366,11 @@ class Index:
             conn.close()
 
     def manifest(self) -> dict | None:
-        return gen.read_manifest(self.root)
+        """The manifest, with ``counts.merged``: republished copies stored as sources of another article."""
+        manifest = gen.read_manifest(self.root)
+        if manifest is not None:
+            manifest.setdefault("counts", {})["merged"] = self.merged_count()
+        return manifest
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,9 @@ class Hit:
     dense_rank: int | None = None
     bm25_rank: int | None = None
     retrievers: frozenset[str] = field(default_factory=frozenset)
+    # Every source of a merged article (its own, then its republished copies'), as contract dicts
+    # {doc_id, path, line, url, date, title, synced_at}; empty when the article has one source.
+    sources: tuple[dict, ...] = field(default=(), hash=False, compare=False)
 
     @property
     def doc_id(self) -> str:
@@ -162,6 +165,7 @@ class Hit:
             "url": self.url,
             "date": self.date,
             "page": self.passage.page,  # added for the second round: the page of a PDF or image
+            **({"sources": list(self.sources)} if self.sources else {}),  # a merged republished article
         }
 
 

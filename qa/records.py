@@ -25,7 +25,8 @@ class Citation:
     def to_contract(self) -> dict:
         p = self.hit.passage
         return {"n": self.n, "doc_id": p.doc_id, "passage_id": p.passage_id, "title": self.hit.title,
-                "text": p.text, "url": self.hit.url, "date": self.hit.date, "page": p.page}
+                "text": p.text, "url": self.hit.url, "date": self.hit.date, "page": p.page,
+                **({"sources": list(self.hit.sources)} if self.hit.sources else {})}
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,9 @@ def hostile_folder(tmp_path) -> tuple[Path, dict[str, str]]:
     (inbox / "empty.txt").write_bytes(b"")
     (inbox / "blank.md").write_bytes(b" \n\t\r\n")
     (inbox / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    (inbox / "win1258.txt").write_bytes(to_cp1258(GOOD.replace("Tân Lập", "Tân Phước")))
+    # Another commune's report (other figures: with the same ones it would be a republished copy of good.txt).
+    (inbox / "win1258.txt").write_bytes(to_cp1258(GOOD.replace("Tân Lập", "Tân Phước").replace("120", "85")
+                                                  .replace("7 nhiệm vụ", "5 nhiệm vụ").replace("5/3", "9/3")))
     (inbox / "vni.txt").write_bytes(to_vni((CORPUS / "002_c9b5cf354f6206ed.txt").read_text(encoding="utf-8")[:3000]))
     (inbox / "cyrillic.txt").write_bytes("Привет мир, это тест текста на русском языке.".encode("cp1251"))
     (inbox / "nfd.txt").write_text(unicodedata.normalize("NFD", NFD_TEXT), encoding="utf-8")

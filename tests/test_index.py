@@ -47,7 +47,7 @@ def test_build_writes_manifest_and_agrees(built):
     assert manifest["model_id"] == FakeEmbedder().model_id
     assert manifest["dimension"] == FakeEmbedder().dim
     assert manifest["faiss_factory"] == "IDMap2,Flat"
-    assert manifest["counts"] == {"articles": 5, "passages": passages}
+    assert manifest["counts"] == {"articles": 5, "passages": passages, "merged": 0}
     assert manifest["schema_version"] >= 1 and manifest["created_at"] and manifest["package_version"]
     assert idx.doctor() == []
 

@@ -44,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="add or update articles (.txt .md .html .jsonl .pdf .docx .odt .doc .rtf, "
                                       "images; files or folders)")
     p.add_argument("paths", nargs="+")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (the final summary line stays)")
+    _common(p)
+
+    p = sub.add_parser("sync", help="make the index mirror folders: new and changed files ingested, deleted "
+                                    "files' articles removed")
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("--watch", action="store_true", help="keep syncing (polling) until interrupted")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (summary lines stay)")
     _common(p)
 
     p = sub.add_parser("remove", help="delete articles and their passages")
@@ -153,21 +161,15 @@ def _dump(obj) -> None:
 
 
 def cmd_ingest(args) -> int:
-    idx = _open(args)
-    # One line per OCRed page: a scanned report takes seconds a page.
-    report = idx.ingest(args.paths, progress=lambda line: print(f"tracuu: {line}", file=sys.stderr))
-    for skipped in report.skipped:
-        print(f"tracuu: skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
-    articles, passages = idx.counts()
-    rate = report.passages_embedded / report.embed_seconds if report.embed_seconds else 0.0
-    print(
-        f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
-        f"skipped {len(report.skipped)}; {report.passages_added} passages ({report.passages_embedded} embedded"
-        f"{f', {rate:.1f}/s' if rate else ''}) in {report.seconds:.1f}s; index: {articles} articles, "
-        f"{passages} passages",
-        file=sys.stderr,
-    )
-    return EXIT_SKIPPED if report.skipped else EXIT_OK
+    from .ingest_cli import ingest
+
+    return ingest(args, _open(args))
+
+
+def cmd_sync(args) -> int:
+    from .ingest_cli import sync
+
+    return sync(args, _open(args))
 
 
 def cmd_remove(args) -> int:
@@ -336,7 +338,8 @@ def cmd_optimize(args) -> int:
 
 def cmd_info(args) -> int:
     idx = _open(args)
-    _dump(idx.manifest() or {"index": str(idx.root), "exists": idx.exists()})
+    _dump(idx.manifest() or {"index": str(idx.root), "exists": idx.exists(),
+                             "counts": {"articles": 0, "passages": 0, "merged": 0}})
     return EXIT_OK
 
 
