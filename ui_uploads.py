@@ -112,7 +112,8 @@ def _copy_limited(src: str, dest: Path, limit: int) -> None:
 
 
 def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi", on_progress=None) -> str:
-    """Save, ingest and describe uploads as HTML (what was added, or why each file was refused). ``on_progress`` gets the ingest's ``IngestProgress`` (the app draws Gradio's bar from it)."""
+    """Save, ingest and describe uploads as HTML (what was added, or why each file was refused).
+    ``on_progress`` gets the ingest's ``IngestProgress`` (the app draws Gradio's bar from it)."""
     from index import IndexBusyError
 
     L = LABELS[lang]

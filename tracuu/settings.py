@@ -65,10 +65,6 @@ class Settings:
     # Ingest streams its input and commits every this many new or changed articles: a kill loses at most
     # the batch in flight (its vectors are kept: the rerun reuses them), and memory holds one batch.
     ingest_batch_articles: int = 256
-    # ... and, while every commit rebuilds the whole index's FAISS/BM25 files, waits until its batch is
-    # at least this share of the index (10,000 articles: ~20 commits rebuilding ~5x the index in all,
-    # not 40 rebuilding ~20x). 0 commits every ingest_batch_articles.
-    ingest_commit_growth: float = 0.25
     # Republished copies: two articles whose word-3-gram sets overlap (MinHash-estimated Jaccard) at least
     # this much are one article with several sources. Measured in tests/test_dedup.py (docs/ingest.md).
     dedup_threshold: float = 0.5

@@ -3,10 +3,9 @@
 
 Memory holds the batch in flight, never the whole input (a JSONL is read line by line, a folder file by
 file). Each embed step keeps its vectors (``writer.embed_missing``); each commit (``writer.commit``) makes
-its articles visible. A kill loses at most the uncommitted batch — and not its vectors: the same command
-run again skips every committed article by its content hash and reuses the cached vectors of the rest.
-While a commit rebuilds the whole index's FAISS/BM25 files, a commit also waits until its batch is
-``Settings.ingest_commit_growth`` of the index (see there). Near-copies of a stored article (``dedup``) are merged into it as extra
+its articles visible (writing only their segment). A kill loses at most the uncommitted batch — and not
+its vectors: the same command run again skips every committed article by its content hash and reuses the
+cached vectors of the rest. Near-copies of a stored article (``dedup``) are merged into it as extra
 sources instead of being stored twice. Progress goes to a callback, never to a terminal.
 """
 
@@ -160,11 +159,8 @@ def ingest_items(ctx: Context, items: Iterable[SourceDoc | SkippedInput], *, rep
             run.fresh.append(article)
         if len(run.fresh) >= batch_size:
             _embed(ctx, run, known, pending_deletes)
-        # Until the store builds segments (issue 15), every commit rebuilds FAISS and BM25 over the whole
-        # index: a commit also waits until the batch is ingest_commit_growth of the index, so a 10,000-
-        # article ingest rebuilds ~5x its size in all, not ~40x. Vectors are kept at every embed step.
-        floor = max(batch_size, int(ctx.settings.ingest_commit_growth * len(known)))
-        if len(run.ready) + len(run.copies) >= floor or len(run.touched) >= 8 * batch_size:
+        # A commit writes only its own passages' segment (index/store/segments.py), so every batch commits.
+        if len(run.ready) + len(run.copies) >= batch_size or len(run.touched) >= 8 * batch_size:
             _commit(ctx, run, known, copies, pending_deletes)
             pending_deletes = []
         _emit(ctx, run)
