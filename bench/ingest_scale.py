@@ -67,6 +67,7 @@ def _run(jsonl: Path, folder: Path, *, fake: bool, batch: int, kill_at: float | 
         if line.startswith("PROGRESS "):
             progress.append(json.loads(line[9:]))
             p = progress[-1]
+            print(f"ingest_scale: {p}", file=sys.stderr, flush=True)
             if kill_at is not None and p["total"] and p["articles"] >= kill_at * p["total"]:
                 os.kill(proc.pid, signal.SIGKILL)  # mid-batch: the next batch is being prepared
                 proc.wait()

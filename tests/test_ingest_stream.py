@@ -187,3 +187,24 @@ def test_minhash_estimates_jaccard():
         other = " ".join(words[:cut] + [f"w{rng.random()}" for _ in words[cut:]])
         exact = dedup.jaccard(text, other)
         assert abs(dedup.similarity(dedup.signature(text), dedup.signature(other)) - exact) < 0.15, share
+
+
+def test_cli_sync_info_and_quiet_ingest(tmp_path):
+    from test_hostile import tracuu_fake
+
+    folder, idx = tmp_path / "reports", str(tmp_path / "idx")
+    names = write_articles(folder, range(3))
+    (folder / "empty.txt").write_bytes(b"")
+    first = tracuu_fake("sync", str(folder), "--index", idx)
+    assert first.returncode == 3 and first.stdout == "", first.stderr[-2000:]
+    assert f"tracuu: skipped {(folder / 'empty.txt').resolve()}: empty file" in first.stderr
+    assert "sync: 4 files, 4 new or changed, 0 articles removed; added 3" in first.stderr
+    assert "\r" not in first.stderr  # not a terminal: no bar, only the lines above
+    (folder / names[0]).unlink()
+    (folder / "empty.txt").unlink()
+    second = tracuu_fake("sync", str(folder), "--index", idx)
+    assert second.returncode == 0 and "1 articles removed" in second.stderr, second.stderr[-2000:]
+    counts = json.loads(tracuu_fake("info", "--index", idx).stdout)["counts"]
+    assert counts["articles"] == 2 and counts["merged"] == 0 and counts["passages"] >= 2
+    again = tracuu_fake("ingest", str(folder), "--index", idx, "--quiet")
+    assert again.returncode == 0 and again.stderr.count("\n") == 1 and "unchanged 2" in again.stderr
