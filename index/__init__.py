@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .api import FilterError, IndexBusyError, IngestReport, ModelMismatchError
+from .api import FilterError, IndexBusyError, IngestProgress, IngestReport, ModelMismatchError
 from .records import Article, Hit, Passage, SearchFilters
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .api import Index
     from .embed import Embedder
 
-__all__ = ["open", "build", "Article", "Passage", "Hit", "SearchFilters", "IngestReport",
+__all__ = ["open", "build", "Article", "Passage", "Hit", "SearchFilters", "IngestReport", "IngestProgress",
            "ModelMismatchError", "IndexBusyError", "FilterError"]
 
 

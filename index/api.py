@@ -135,14 +135,16 @@ class Index:
         paths = list(paths)
         total = estimate_articles(paths) if on_progress else None
         items = iter_sources(paths, limits=ReadLimits.from_settings(self.settings), progress=progress)
-        return self._writing(lambda ctx: ingest_items(ctx, items),
-                             on_progress, total)
+        return self._writing(lambda ctx: ingest_items(ctx, items), on_progress, total)
 
     def add_sources(self, sources, *, skipped: Sequence = (),
                     on_progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
+        """Ingest ``SourceDoc`` records already read (any iterable: it is streamed like a file's)."""
+        from itertools import chain
+
         from .ingest.pipeline import ingest_items
 
-        items = [*skipped, *sources]
+        items = chain(skipped, sources)
         return self._writing(lambda ctx: ingest_items(ctx, items), on_progress, None)
 
     def sync(self, roots: Sequence[str | Path], progress: Callable[[str], None] | None = None, *,
@@ -170,9 +172,6 @@ class Index:
 
     def _embed_missing(self, conn, prepared) -> tuple[int, float]:  # reindex
         return writer.embed_missing(conn, self.embedder, prepared, batch=max(self.settings.embed_batch_size * 8, 64))
-
-    def _commit(self, conn, apply) -> None:
-        writer.commit(conn, self.root, apply)
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         """Delete articles (and merged copies) by id; a removed article's copies take its place. Returns
