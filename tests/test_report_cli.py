@@ -5,17 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 
 import pytest
 
-
-def tracuu(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "tracuu.cli", *args], capture_output=True, text=True, timeout=600)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"tracuu {' '.join(args)} exited {proc.returncode}: {proc.stderr[-2000:]}")
-    return proc
+from test_contract import tracuu  # the contract's one way of running the command
 
 
 @pytest.fixture(scope="module")
