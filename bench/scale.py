@@ -34,6 +34,14 @@ def _write_size_index(folder: Path, base_idx, pool, p, pids: np.ndarray, dense, 
     dst = sqlite3.connect(db)
     src.backup(dst)
     src.close()
+    # The bench writes one whole-index generation folder (the pre-segment format, still read as it is), so the
+    # copied database must not claim the base index's segments.
+    dst.execute("DROP TRIGGER IF EXISTS passages_tombstone")
+    for table in ("segments", "tombstones"):
+        if dst.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
+            dst.execute(f"DELETE FROM {table}")
+    dst.execute("DELETE FROM meta WHERE key = 'segmented_upto'")
+    dst.commit()
     n_real = p.n_real_used
     if n_real < base_idx.counts()[1]:  # fewer passages than the real corpus: drop the rest
         keep = ",".join(str(int(x)) for x in pids[:n_real])
