@@ -364,29 +364,21 @@ def facet_values(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str, int
 
 
 def pids_with_facet(conn: sqlite3.Connection, facet: str, values: Sequence[str]) -> set[int]:
-    if not values:
-        return set()
-    marks = ",".join("?" * len(values))
-    return {
-        r[0]
-        for r in conn.execute(
-            f"SELECT DISTINCT pid FROM facets WHERE facet = ? AND value IN ({marks})", [facet, *values]
-        )
-    }
+    return _with_facet(conn, "f.pid", facet, values)
 
 
 def docs_with_facet(conn: sqlite3.Connection, facet: str, values: Sequence[str]) -> set[str]:
+    return _with_facet(conn, "p.doc_id", facet, values)
+
+
+def _with_facet(conn: sqlite3.Connection, column: str, facet: str, values: Sequence[str]) -> set:
     if not values:
         return set()
     marks = ",".join("?" * len(values))
-    return {
-        r[0]
-        for r in conn.execute(
-            f"SELECT DISTINCT p.doc_id FROM facets f JOIN passages p ON p.pid = f.pid"
-            f" WHERE f.facet = ? AND f.value IN ({marks})",
-            [facet, *values],
-        )
-    }
+    # Facet rows die with their passage (ON DELETE CASCADE), so the join drops nothing a pid query would keep.
+    sql = (f"SELECT DISTINCT {column} FROM facets f JOIN passages p ON p.pid = f.pid"
+           f" WHERE f.facet = ? AND f.value IN ({marks})")
+    return {r[0] for r in conn.execute(sql, [facet, *values])}
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

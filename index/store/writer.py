@@ -5,8 +5,9 @@ merges that compact segments (each its own transaction: a kill mid-merge leaves 
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from tracuu import __version__
 
@@ -82,14 +83,28 @@ def embed_missing(conn: "sqlite3.Connection", embedder: "Embedder", prepared: It
     return len(missing), time.perf_counter() - started
 
 
+@contextmanager
+def _new_generation(conn: "sqlite3.Connection", root: Path) -> Iterator[None]:
+    """One SQLite transaction whose body bumps the generation; readers switch to it only after COMMIT, and
+    an exception (or a kill) anywhere before leaves the last committed generation in place."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        generation = int(store.get_meta(conn)["generation"])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    _after_commit(conn, root, generation)
+
+
 def commit(conn: "sqlite3.Connection", root: Path, apply: Callable[["sqlite3.Connection"], object], *,
            rebuild: bool = False, merge: bool = True) -> None:
     """Apply row changes and write the segment of the passages they added, in one SQLite transaction.
     ``rebuild``: drop every segment and write one from all passages (reindex). ``merge``: then run the
     tiered merges the new segment makes due."""
     segs.ensure_schema(conn)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _new_generation(conn, root):
         apply(conn)
         meta = store.get_meta(conn)
         generation = int(meta["generation"]) + 1
@@ -105,11 +120,6 @@ def commit(conn: "sqlite3.Connection", root: Path, apply: Callable[["sqlite3.Con
             upto = int(new[-1])
         store.set_meta(conn, "segmented_upto", str(upto))  # its presence marks a segmented index
         store.set_meta(conn, "generation", str(generation))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    _after_commit(conn, root, generation)
     if merge:
         while merge_once(conn, root, max_passages=MERGE_LIMIT):
             pass
@@ -137,8 +147,7 @@ def merge_once(conn: "sqlite3.Connection", root: Path, *, max_passages: int | No
             chosen = [s for s, (all_, live) in sizes.items() if len(live) * 2 < len(all_)][:1]
     if not chosen:
         return False
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _new_generation(conn, root):
         meta = store.get_meta(conn)
         generation = int(meta["generation"]) + 1
         live = np.sort(np.concatenate([sizes[s][1] for s in chosen]))
@@ -149,11 +158,6 @@ def merge_once(conn: "sqlite3.Connection", root: Path, *, max_passages: int | No
         gone = np.concatenate([sizes[s][0] for s in chosen])
         conn.executemany("DELETE FROM tombstones WHERE pid = ?", ((int(p),) for p in gone[np.isin(gone, dead)]))
         store.set_meta(conn, "generation", str(generation))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    _after_commit(conn, root, generation)
     return True
 
 
