@@ -23,14 +23,16 @@ T = {
            "none": "Không có văn bản nào trong kho khớp với “{q}”.", "events": "Sự kiện",
            "cols": ["Ngày", "Địa phương", "Cấp", "Nay thuộc", "Cơ quan", "Hoạt động", "Bài viết", "Đoạn"],
            "export": "Tải xuống (CSV, XLSX, DOCX, MD)", "new_chat": "Cuộc hội thoại mới", "chat": "Hội thoại",
-           "nothing": "Chưa có sự kiện nào có ngày diễn ra."},
+           "nothing": "Chưa có sự kiện nào có ngày diễn ra.",
+           "levels": {"province": "tỉnh/thành phố", "district": "quận/huyện", "ward": "phường/xã"}},
     "en": {"docs_tab": "Documents", "timeline_tab": "Timeline", "doc_pick": "Cited documents",
            "doc_ref": "Reference or subject", "show": "Show document card", "tl_q": "Document, place or topic",
            "tl_btn": "Build timeline", "date": "Issued", "issuer": "Issued by", "term": "Term", "subject": "Subject",
            "replaces": "Replaces", "replaced_by": "Replaced by", "cited": "Cited by", "none": "No document matches “{q}”.",
            "events": "Events", "cols": ["Date", "Locality", "Level", "Now in", "Body", "Action", "Article", "Passage"],
            "export": "Download (CSV, XLSX, DOCX, MD)", "new_chat": "New conversation", "chat": "Conversation",
-           "nothing": "No dated event yet."},
+           "nothing": "No dated event yet.",
+           "levels": {"province": "province", "district": "district", "ward": "ward/commune"}},
 }
 # Clicking a document reference in an evidence card opens its card: the link fills the Documents tab's
 # box and presses its button (Gradio listens to the DOM events a person's typing would make).
@@ -125,7 +127,8 @@ def timeline_view(index: "Index", query: str, lang: str = "vi"):
     from report.timeline import timeline
 
     result = timeline(index, query or "")
-    rows = [[e.date, e.locality, e.level, e.locality_now, e.body or "", e.action, e.title, e.passage_id]
+    levels = T[lang]["levels"]
+    rows = [[e.date, e.locality, levels.get(e.level, e.level), e.locality_now, e.body or "", e.action, e.title, e.passage_id]
             for e in result.events]
     return rows, timeline_chart(result, lang), export_files(index, from_timeline(index, result), "timeline")
 
@@ -201,7 +204,7 @@ def add_tabs(index: "Index", lang) -> None:
     import gradio as gr
 
     V = T["vi"]
-    with gr.Tab(V["docs_tab"], id="docs"):
+    with gr.Tab(V["docs_tab"], id="docs") as docs_tab:
         docs = [(f"{label} ({n})", label) for _, label, n in index.facets().docs]
         with gr.Row():
             pick = gr.Dropdown(docs, label=V["doc_pick"], elem_id="doc-pick", scale=2)
@@ -212,7 +215,7 @@ def add_tabs(index: "Index", lang) -> None:
                 api_visibility="private")
     for trigger in (show.click, ref.submit):
         trigger(lambda r, lg: render_card(index, r, lg if lg in T else "vi"), [ref, lang], card, api_visibility="private")
-    with gr.Tab(V["timeline_tab"], id="timeline"):
+    with gr.Tab(V["timeline_tab"], id="timeline") as tl_tab:
         with gr.Row():
             q = gr.Textbox(label=V["tl_q"], elem_id="tl-q", scale=4, lines=1, value="")
             go = gr.Button(V["tl_btn"], elem_id="tl-btn", scale=1)
@@ -222,3 +225,11 @@ def add_tabs(index: "Index", lang) -> None:
     for trigger in (go.click, q.submit):
         trigger(lambda s, lg: timeline_view(index, s, lg if lg in T else "vi"), [q, lang], [table, chart, files],
                 api_visibility="private")
+
+    def relabel(lg):
+        L = T[lg if lg in T else "vi"]
+        return (gr.update(label=L["docs_tab"]), gr.update(label=L["doc_pick"]), gr.update(label=L["doc_ref"]),
+                gr.update(value=L["show"]), gr.update(label=L["timeline_tab"]), gr.update(label=L["tl_q"]),
+                gr.update(value=L["tl_btn"]), gr.update(headers=L["cols"]), gr.update(label=L["export"]))
+
+    lang.change(relabel, [lang], [docs_tab, pick, ref, show, tl_tab, q, go, table, files], api_visibility="private")

@@ -116,3 +116,17 @@ def test_timeline_table_chart_and_every_export(page, tmp_path):
     assert [c.value for c in ws["E"]][1:] == ["2020-07-02", "2020-07-15", "2020-07-15"]
     assert "Quận Tây Hồ (nay thuộc Thành phố Hà Nội)" in Document(str(files["docx"])).tables[0].rows[1].cells[3].text
     assert "Quận Tây Hồ: tổng kết" in files["md"].read_text(encoding="utf-8")
+
+
+def test_english_names_the_researcher_tabs_their_columns_and_levels(page):
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("tab", name="Timeline").click()
+    page.get_by_role("button", name="Build timeline").wait_for()
+    page.locator("#tl-q textarea, #tl-q input").first.fill("290-QĐ/TW")
+    page.locator("#tl-btn").click()
+    page.wait_for_function("() => /Quận Tây Hồ/.test(document.querySelector('#tl-table')?.innerText || '')")
+    table = page.locator("#tl-table").inner_text()
+    assert "Now in" in table and "Level" in table and "Nay thuộc" not in table
+    assert "district" in table and "quận/huyện" not in table
+    page.get_by_role("tab", name="Documents").click()
+    page.get_by_role("button", name="Show document card").wait_for()
