@@ -44,7 +44,7 @@ class Corpus:
         return self.index.hits(candidates)
 
     def search(self, query: str, k: int, *, filters: SearchFilters = SearchFilters()) -> list[Hit]:
-        return self.index.search(query, k, filters=filters)
+        return self.index.search(query, k, filters=filters, query_vector=self.query_vector(query))
 
     def docs_with(self, facet: str, values: Sequence[str]) -> set[str]:
         return self.index.docs_with(facet, values)

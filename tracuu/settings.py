@@ -47,6 +47,8 @@ class Settings:
     fusion: FusionMethod = "rrf"
     rrf_k: int = 60
     candidates: int = 50  # per retriever, before fusion
+    # Question-time sentence vectors kept per open index (index/embed/cache.py; ~2 kB each with the text).
+    sentence_cache: int = 20_000
     max_upload_bytes: int = 5 * 1024 * 1024
     # One article past this (after cleaning) is refused with a reason: a news article is ~10k characters,
     # a 10M-character one is a dump that should be split (one article per JSONL line).

