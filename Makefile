@@ -11,7 +11,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# CPU torch from this machine's disk first; a bare `torch` would pull a CUDA build of several GB.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[test]'
+	# The ray extra too: tests/test_ray_ingest.py runs an ingest on a local Ray cluster.
+	$(BIN)/pip install -q -e '.[test,ray]'
 	touch $(STAMP)
 
 # Debian's chromium for the browser tests (Playwright drives it through executable_path; no download).

@@ -4,6 +4,8 @@ kill -9 part-way followed by a rerun that must end with every article exactly on
     python -m bench.ingest_scale --jsonl ../shared/corpus-news/vietnews_val.articles.jsonl \\
         [--limit 1000] [--fake] [--batch 256] [--kill-at 0.5] [--out bench-results]
     python -m bench.ingest_scale --generate 100000 --fake      # a generated JSONL of that many lines
+    python -m bench.ingest_scale --jsonl … --limit 300 --ray-workers 1 2   # plain, then Ray with 1 and 2
+                                                             # embedding workers; each index compared to plain
 
 Each ingest runs in a child process (its peak RSS is its own ``ru_maxrss``). ``--fake`` embeds with the
 test suite's trigram FakeEmbedder (tests/fakes.py): memory and resume without the model's ~15 passages/s
@@ -46,20 +48,29 @@ def _child(args) -> int:
             print("PROGRESS " + json.dumps({"articles": p.articles, "passages": p.passages, "total": p.total,
                                             "seconds": round(p.seconds, 2)}), flush=True)
 
-    report = idx.ingest([args.jsonl], on_progress=on_progress)
+    ray = None
+    if args.ray_workers:
+        from index.ingest.ray_stages import RayOptions
+
+        ray = RayOptions(workers=args.ray_workers[0])
+    started = time.perf_counter()
+    report = idx.ingest([args.jsonl], on_progress=on_progress, ray=ray)
+    wall = time.perf_counter() - started  # with Ray: the local cluster's start and the workers' model loads
     print("DONE " + json.dumps({
         "added": len(report.added), "updated": len(report.updated), "unchanged": len(report.unchanged),
         "merged": len(report.merged), "skipped": len(report.skipped), "passages_added": report.passages_added,
         "passages_embedded": report.passages_embedded, "seconds": round(report.seconds, 2),
-        "embed_seconds": round(report.embed_seconds, 2), "commits": report.batches,
+        "embed_seconds": round(report.embed_seconds, 2), "commits": report.batches, "wall_seconds": round(wall, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }), flush=True)
     return 0
 
 
-def _run(jsonl: Path, folder: Path, *, fake: bool, batch: int, kill_at: float | None = None) -> dict:
+def _run(jsonl: Path, folder: Path, *, fake: bool, batch: int, kill_at: float | None = None,
+         ray_workers: int | None = None) -> dict:
     cmd = [sys.executable, "-m", "bench.ingest_scale", "--child", "--jsonl", str(jsonl), "--index", str(folder),
-           "--batch", str(batch)] + (["--fake"] if fake else [])
+           "--batch", str(batch)] + (["--fake"] if fake else []) + (["--ray-workers", str(ray_workers)] if ray_workers else [])
+    load_before = os.getloadavg()[0]
     env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     progress: list[dict] = []
@@ -78,6 +89,9 @@ def _run(jsonl: Path, folder: Path, *, fake: bool, batch: int, kill_at: float | 
             result["articles_per_s"] = round((result["added"] + result["merged"] + result["unchanged"])
                                              / max(result["seconds"], 1e-9), 2)
             result["passages_per_s"] = round(result["passages_added"] / max(result["seconds"], 1e-9), 2)
+            # With Ray, embed_seconds is the workers' time embedding: passages per second of one worker.
+            result["embedded_per_embed_s"] = round(result["passages_embedded"] / max(result["embed_seconds"], 1e-9), 2)
+            result["load_1min_before_after"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
             return result
     err = proc.stderr.read()
     proc.wait()
@@ -103,6 +117,31 @@ def _check(folder: Path, expected_ids: set[str]) -> dict:
     return {"articles": len(ids), "merged_copies": len(copies), "missing": len(missing), "missing_ids": missing[:5],
             "every_article_once": len(seen) == len(set(seen)) and set(seen) <= expected_ids,
             "repeated_passages": twice, "doctor_ok": doctor.returncode == 0, "doctor": doctor.stdout.strip()[:200]}
+
+
+def _same(plain: Path, other: Path) -> dict:
+    """Whether two indexes hold the same articles, passages (text, order) and vectors."""
+    import sqlite3
+
+    import numpy as np
+
+    def rows(folder: Path):
+        conn = sqlite3.connect(folder / "tracuu.sqlite")
+        try:
+            articles = conn.execute("SELECT doc_id, title, content_hash FROM articles ORDER BY doc_id").fetchall()
+            passages = conn.execute("SELECT p.doc_id, p.passage_id, p.text, v.vector FROM passages p JOIN vectors v"
+                                    " USING(vector_key) ORDER BY p.doc_id, p.pid").fetchall()
+            copies = conn.execute("SELECT doc_id, canonical_id FROM duplicates ORDER BY doc_id").fetchall()
+        finally:
+            conn.close()
+        return articles, passages, copies
+
+    (a1, p1, c1), (a2, p2, c2) = rows(plain), rows(other)
+    same_passages = [r[:3] for r in p1] == [r[:3] for r in p2]
+    diff = max((float(np.abs(np.frombuffer(x[3], np.float32) - np.frombuffer(y[3], np.float32)).max())
+                for x, y in zip(p1, p2)), default=0.0) if same_passages else None
+    return {"same_articles": a1 == a2, "same_passages": same_passages, "same_merged": c1 == c2,
+            "max_vector_diff": diff}
 
 
 def generate(path: Path, lines: int, seed: int = 13) -> None:
@@ -140,6 +179,9 @@ def main(argv=None) -> int:
     parser.add_argument("--fake", action="store_true", help="the FakeEmbedder of tests/fakes.py, not the model")
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--kill-at", type=float, help="SIGKILL the first run once this share is read, then rerun")
+    parser.add_argument("--ray-workers", type=int, nargs="+", metavar="N",
+                        help="after the plain ingest, ingest through a local Ray cluster with N embedding workers "
+                             "(each N given) and compare each index with the plain one")
     parser.add_argument("--out", default="bench-results")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--index", help=argparse.SUPPRESS)
@@ -167,9 +209,16 @@ def main(argv=None) -> int:
             result["run"] = _run(source, folder, fake=args.fake, batch=args.batch)
         result["wall_seconds"] = round(time.perf_counter() - started, 1)
         result["check"] = _check(folder, _ids(source))
+        for n in args.ray_workers or ():
+            ray_folder = tmp / f"index-ray{n}"
+            run = _run(source, ray_folder, fake=args.fake, batch=args.batch, ray_workers=n)
+            run["check"] = _check(ray_folder, _ids(source))
+            run["same_as_plain"] = _same(folder, ray_folder)
+            result[f"ray_{n}_workers"] = run
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    name = "ingest_scale" + ("-fake" if args.fake else "") + (f"-{args.limit}" if args.limit else "") + ".json"
+    name = ("ingest_scale" + ("-fake" if args.fake else "") + (f"-{args.limit}" if args.limit else "")
+            + ("-ray" if args.ray_workers else "") + ".json")
     (out / name).write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print(json.dumps(result, indent=2, ensure_ascii=False))
     final = result.get("rerun") or result["run"]

@@ -23,6 +23,7 @@ from .text.facets import FilterError
 if TYPE_CHECKING:
     from .embed import Embedder
     from .ingest.pipeline import Context
+    from .ingest.ray_stages import RayOptions
     from .ingest.sync import SyncReport
     from .embed.cache import SentenceVectors
     from .store.provenance import SourceRecord
@@ -126,16 +127,23 @@ class Index:
         return writer.open_writer(self.db_path, self.embedder, self._check_model)
 
     def ingest(self, paths: Iterable[str | Path], progress: Callable[[str], None] | None = None, *,
-               on_progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
+               on_progress: Callable[[IngestProgress], None] | None = None,
+               ray: "RayOptions | None" = None) -> IngestReport:
         """Read, clean, chunk, embed and commit ``paths``, streamed and committed in batches (see
         ``ingest.pipeline``); ``progress`` gets one line per slow step (an OCRed page), ``on_progress`` an
-        ``IngestProgress`` a few times a second."""
+        ``IngestProgress`` a few times a second. ``ray``: run the stages on a Ray cluster, this process
+        committing (``ingest.ray_stages``; same index)."""
         from .ingest.pipeline import estimate_articles, ingest_items
         from .ingest.readers import ReadLimits
         from .ingest.sources import iter_sources
 
         paths = list(paths)
         total = estimate_articles(paths) if on_progress else None
+        if ray is not None:
+            from .ingest.ray_stages import ingest_on_ray, require_ray
+
+            require_ray()  # before the write lock and the model: a missing extra fails at once
+            return self._writing(lambda ctx: ingest_on_ray(ctx, paths, ray), on_progress, total)
         items = iter_sources(paths, limits=ReadLimits.from_settings(self.settings), progress=progress)
         return self._writing(lambda ctx: ingest_items(ctx, items), on_progress, total)
 

@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
                                       "images; files or folders)")
     p.add_argument("paths", nargs="+")
     p.add_argument("--quiet", action="store_true", help="no progress bar (the final summary line stays)")
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                   help="run reading, cleaning, chunking and embedding on a Ray cluster (a local one when no "
+                        "ADDRESS is given); needs `pip install 'tracuu[ray]'`")
+    p.add_argument("--ray-workers", type=int, metavar="N",
+                   help="embedding workers with --ray, one CPU and one model each (default: the cluster's CPUs)")
     _common(p)
 
     p = sub.add_parser("sync", help="make the index mirror folders: new and changed files ingested, deleted "

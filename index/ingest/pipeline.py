@@ -74,6 +74,32 @@ class IngestProgress:
 OnProgress = Callable[[IngestProgress], None]
 
 
+@dataclass(frozen=True)
+class Staged:
+    """An article a worker already cleaned and, unless it was unchanged, prepared and embedded (the Ray
+    stages, ``ray_stages``). The writer decides on it and commits it exactly as it would a ``SourceDoc``
+    it cleaned itself, so both paths give the same index."""
+
+    article: Article
+    prepared: "PreparedArticle | None" = None
+    signature: "np.ndarray | None" = None
+    vectors: dict = field(default_factory=dict)  # vector_key -> vector the worker computed
+    embed_seconds: float = 0.0  # the worker's time embedding them
+
+    @property
+    def origin(self) -> str:
+        return self.article.origin
+
+
+def too_long(article: Article, settings: "Settings") -> SkippedInput | None:
+    if len(article.text) <= settings.max_article_chars:
+        return None
+    return SkippedInput(article.origin, (
+        f"the article is {len(article.text):,} characters after cleaning, over the limit of "
+        f"{settings.max_article_chars:,} (Settings.max_article_chars): split it into articles (one per "
+        "JSONL line) or raise the limit"))
+
+
 @dataclass
 class Context:
     """What a writing pass needs: the open writer connection and everything to prepare and embed."""
@@ -106,6 +132,7 @@ class _Run:
     ready: list[tuple["PreparedArticle", "np.ndarray"]] = field(default_factory=list)
     copies: list[prov.DuplicateRow] = field(default_factory=list)
     touched: list[tuple[str, str, bool]] = field(default_factory=list)  # (doc_id, origin, is_copy)
+    staged: dict[str, Staged] = field(default_factory=dict)  # prepared by a worker, by doc_id
 
     def report(self) -> IngestReport:
         return IngestReport(
@@ -116,9 +143,11 @@ class _Run:
         )
 
 
-def ingest_items(ctx: Context, items: Iterable[SourceDoc | SkippedInput], *, replacing: Sequence[str] = ()) -> IngestReport:
-    """Clean, prepare, embed and commit ``items`` batch by batch. ``replacing``: doc_ids the first commit
-    deletes (a removed article whose copies take its place in the same commit)."""
+def ingest_items(ctx: Context, items: Iterable[SourceDoc | Staged | SkippedInput], *,
+                 replacing: Sequence[str] = ()) -> IngestReport:
+    """Clean, prepare, embed and commit ``items`` batch by batch (a ``Staged`` item arrives cleaned, and
+    prepared and embedded unless unchanged). ``replacing``: doc_ids the first commit deletes (a removed
+    article whose copies take its place in the same commit)."""
     from .clean import CleanError
     from .prepare import clean_source
 
@@ -139,16 +168,17 @@ def ingest_items(ctx: Context, items: Iterable[SourceDoc | SkippedInput], *, rep
             run.skipped.append(item)
             _emit(ctx, run)
             continue
-        try:
-            article = clean_source(item)
-        except CleanError as exc:
-            run.skipped.append(SkippedInput(item.origin, str(exc)))
-            continue
-        if len(article.text) > settings.max_article_chars:
-            run.skipped.append(SkippedInput(item.origin, (
-                f"the article is {len(article.text):,} characters after cleaning, over the limit of "
-                f"{settings.max_article_chars:,} (Settings.max_article_chars): split it into articles (one per "
-                "JSONL line) or raise the limit")))
+        if isinstance(item, Staged):
+            article = item.article
+        else:
+            try:
+                article = clean_source(item)
+            except CleanError as exc:
+                run.skipped.append(SkippedInput(item.origin, str(exc)))
+                continue
+        refused = too_long(article, settings)
+        if refused is not None:
+            run.skipped.append(refused)
             continue
         doc_id, digest = article.doc_id, article.content_hash
         if known.get(doc_id) == digest or copies.get(doc_id) == digest:
@@ -157,6 +187,8 @@ def ingest_items(ctx: Context, items: Iterable[SourceDoc | SkippedInput], *, rep
         else:
             (run.updated if doc_id in known or doc_id in copies else run.added).append(doc_id)
             run.fresh.append(article)
+            if isinstance(item, Staged) and item.prepared is not None:
+                run.staged[doc_id] = item
         if len(run.fresh) >= batch_size:
             _embed(ctx, run, known, pending_deletes)
         # A commit writes only its own passages' segment (index/store/segments.py), so every batch commits.
@@ -187,12 +219,17 @@ def _embed(ctx: Context, run: _Run, known: dict[str, str], deletes: Sequence[str
     from .prepare import prepare
 
     first_new = len(run.ready)
+    given: dict = {}  # vectors the Ray workers computed for articles stored (not merged copies)
     for article in run.fresh:
-        sig = dedup.signature(article.text)
+        staged = run.staged.pop(article.doc_id, None)
+        sig = staged.signature if staged is not None else dedup.signature(article.text)
         match = None if article.doc_id in known else _best_match(ctx.conn, article, sig, run.ready, deletes,
                                                                  ctx.settings.dedup_threshold)
         if match is None:
-            run.ready.append((prepare(article, ctx.settings), sig))
+            run.ready.append((staged.prepared if staged is not None else prepare(article, ctx.settings), sig))
+            if staged is not None:
+                given.update(staged.vectors)
+                run.embed_seconds += staged.embed_seconds
             continue
         path, line = prov.split_origin(article.origin)
         run.copies.append(prov.DuplicateRow(
@@ -203,6 +240,11 @@ def _embed(ctx: Context, run: _Run, known: dict[str, str], deletes: Sequence[str
         run.merged.append(article.doc_id)
     fresh = [p for p, _ in run.ready[first_new:]]
     run.fresh.clear()
+    if given:  # cached like vectors embedded here, so embed_missing below finds them
+        ctx.conn.execute("BEGIN IMMEDIATE")
+        store.put_vectors(ctx.conn, given, ctx.embedder.model_id)
+        ctx.conn.execute("COMMIT")
+        run.embedded += len(given)
     if fresh:
         embedded, seconds = writer.embed_missing(ctx.conn, ctx.embedder, fresh,
                                                  batch=max(ctx.settings.embed_batch_size * 8, 64))

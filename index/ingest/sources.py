@@ -76,15 +76,20 @@ def iter_sources(
             continue
         for item in _read_file(path, explicit=explicit, max_bytes=max_bytes, limits=limits, progress=progress):
             if isinstance(item, SourceDoc):
-                first = seen.get(item.doc_id)
-                if first is not None:
-                    yield SkippedInput(
-                        item.origin,
-                        f"duplicate doc_id {item.doc_id!r} (first read from {first}); rename one of them",
-                    )
+                repeated = repeated_id(item, seen)
+                if repeated is not None:
+                    yield repeated
                     continue
-                seen[item.doc_id] = item.origin
             yield item
+
+
+def repeated_id(item: SourceDoc, seen: dict[str, str]) -> SkippedInput | None:
+    """The skip for a doc_id read before in this input (``seen``: doc_id → where; updated)."""
+    first = seen.get(item.doc_id)
+    if first is not None:
+        return SkippedInput(item.origin, f"duplicate doc_id {item.doc_id!r} (first read from {first}); rename one of them")
+    seen[item.doc_id] = item.origin
+    return None
 
 
 def _walk(paths: Iterable[str | Path]) -> Iterator[tuple[Path | SkippedInput, bool]]:
@@ -255,7 +260,10 @@ def _looks_like_text(text: str) -> bool:
     return odd <= len(sample) * 0.01
 
 
-def _read_jsonl(path: Path, *, max_bytes: int) -> Iterator[SourceDoc | SkippedInput]:
+def _read_jsonl(path: Path, *, max_bytes: int, start: int = 0, end: int | None = None,
+                first_line: int = 1) -> Iterator[SourceDoc | SkippedInput]:
+    """The articles of a JSONL file, or of its lines from byte ``start`` (a line start, line number
+    ``first_line``) to byte ``end`` (a line start; None: the end): a shard that a Ray worker reads."""
     try:
         fh = path.open("rb")
     except OSError as exc:
@@ -263,8 +271,9 @@ def _read_jsonl(path: Path, *, max_bytes: int) -> Iterator[SourceDoc | SkippedIn
         return
     any_line = False
     with fh:
-        lineno = 0
-        while True:
+        fh.seek(start)
+        lineno = first_line - 1
+        while end is None or fh.tell() < end:
             raw = fh.readline(max_bytes + 1)
             if not raw:
                 break
@@ -280,8 +289,32 @@ def _read_jsonl(path: Path, *, max_bytes: int) -> Iterator[SourceDoc | SkippedIn
                 continue
             any_line = True
             yield _parse_jsonl_line(raw, origin)
-    if not any_line:
+    if not any_line and start == 0 and end is None:
         yield SkippedInput(str(path), "empty file")
+
+
+def jsonl_shards(path: Path, shard_bytes: int) -> tuple[list[tuple[int, int | None, int]], bool]:
+    """Cut a JSONL file at line ends into pieces of about ``shard_bytes``: (start, end or None, first line
+    number) each, and whether the file holds anything but white space. Read in 1 MB blocks."""
+    shards: list[tuple[int, int | None, int]] = []
+    start, first, lines, pos, content = 0, 1, 0, 0, False
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            content = content or bool(chunk.strip())
+            i = 0
+            while True:
+                want = start + shard_bytes - pos  # where in this block the shard is big enough
+                cut = chunk.find(b"\n", max(i, want)) if want < len(chunk) else -1
+                if cut < 0:
+                    lines += chunk.count(b"\n", i)
+                    break
+                lines += chunk.count(b"\n", i, cut + 1)
+                shards.append((start, pos + cut + 1, first))
+                start, first, lines, i = pos + cut + 1, first + lines, 0, cut + 1
+            pos += len(chunk)
+    if pos > start:
+        shards.append((start, None, first))
+    return shards, content
 
 
 def _parse_jsonl_line(raw: bytes, origin: str) -> SourceDoc | SkippedInput:
