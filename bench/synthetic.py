@@ -211,8 +211,9 @@ class _Units:
         self.counts = np.asarray(cnts, dtype=np.float32)
 
 
-def _variant(pool: Pool, p: Plan, folded: bool, k1: float, b: float, chunk: int = 100_000):
-    """The bm25s score matrix (CSC arrays) and vocabulary for one variant."""
+def tf_blocks(pool: Pool, p: Plan, folded: bool, chunk: int = 100_000):
+    """Term frequencies of the plan's passages for one variant: (CSR blocks of ``chunk`` passages ×
+    vocabulary, tokens per passage, vocabulary), as ``tokenize`` of each passage's joined text counts them."""
     import scipy.sparse as sp
 
     units = _Units(pool, np.unique(p.units), folded)
@@ -242,7 +243,6 @@ def _variant(pool: Pool, p: Plan, folded: bool, k1: float, b: float, chunk: int 
     avg_len = float(doc_len.mean())
 
     blocks = []
-    df = np.zeros(vocab_size, dtype=np.int64)
     for start in range(0, n, chunk):
         end = min(start + chunk, n)
         seg = p.units[p.ptr[start] : p.ptr[end]]
@@ -256,8 +256,21 @@ def _variant(pool: Pool, p: Plan, folded: bool, k1: float, b: float, chunk: int 
         vals = np.concatenate([units.counts[offsets], np.ones(hi - lo, dtype=np.float32)])
         tf = sp.coo_matrix((vals, (rows, cols)), shape=(end - start, vocab_size)).tocsr()  # sums duplicates
         tf.sum_duplicates()
-        df += np.bincount(tf.indices, minlength=vocab_size)
         blocks.append(tf)
+    return blocks, doc_len, units
+
+
+def _variant(pool: Pool, p: Plan, folded: bool, k1: float, b: float, chunk: int = 100_000):
+    """The bm25s score matrix (CSC arrays) and vocabulary for one variant."""
+    import scipy.sparse as sp
+
+    blocks, doc_len, units = tf_blocks(pool, p, folded, chunk)
+    n = len(p)
+    vocab_size = len(units.vocab)
+    df = np.zeros(vocab_size, dtype=np.int64)
+    for tf in blocks:
+        df += np.bincount(tf.indices, minlength=vocab_size)
+    avg_len = float(doc_len.mean())
     # bm25s: idf (Lucene) stored as float32; tf component in float64; scores stored as float32
     idf = np.zeros(vocab_size, dtype=np.float32)
     present = df > 0

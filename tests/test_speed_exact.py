@@ -114,3 +114,83 @@ def test_a_list_question_embeds_its_question_once(seed_index):
     result = qa.answer(idx, "Những địa phương nào đã tổ chức hội nghị tổng kết công tác dân vận?")
     assert result.kind == "list" or result.abstained or result.citations
     assert len(asked) == len(set(asked)), asked
+
+
+# --------------------------------------------------------------------------------------------- BM25
+
+
+def _paragraphs() -> list[str]:
+    from conftest import CORPUS
+
+    texts = [p.strip() for f in sorted(CORPUS.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n")]
+    return [t for t in texts if len(t) > 40]
+
+
+def _reference_top(scores: np.ndarray | None, k: int, allowed: np.ndarray | None = None):
+    """The k best positive scores by (score desc, row asc), from the full score array."""
+    if scores is None:
+        return [], []
+    if allowed is not None:
+        kept = np.zeros_like(scores)
+        kept[allowed] = scores[allowed]
+        scores = kept
+    pos = np.flatnonzero(scores > 0)
+    best = pos[np.lexsort((pos, -scores[pos]))][:k]
+    return best.tolist(), scores[best].tolist()
+
+
+QUERIES = ["Quận Tây Hồ có bao nhiêu Tổ dân vận?", "tong ket 10 nam quyet dinh 290", "Hội Chữ thập đỏ hội viên",
+           "dân vận khéo dân vận khéo", "Cần Thơ", "290-QĐ/TW ngày 25/2/2010", "không có từ này xyzzy"]
+
+
+@pytest.mark.parametrize("with_tombstones", [False, True])
+def test_bm25_top_k_is_the_full_scoring_top_k(with_tombstones):
+    """``CorpusBM25.top`` (whole segment, or only a filter's rows) returns exactly the rows and float32
+    scores of ``CorpusBM25.scores`` ranked by score then row, over several parts with tombstones."""
+    from index.store.postings import CorpusBM25, build_variants
+    from index.text.tokens import pick_variant, tokenize
+
+    texts = _paragraphs()
+    assert len(texts) > 40
+    halves = [texts[: len(texts) // 2], texts[len(texts) // 2 :]]
+    rng = np.random.default_rng(3)
+    for variant in ("exact", "folded"):
+        parts = []
+        for half in halves:
+            dead = rng.random(len(half)) < 0.2 if with_tombstones else None
+            parts.append((build_variants(half)[variant], dead))
+        bm25 = CorpusBM25(parts)
+        for query in QUERIES:
+            tokens = tokenize(query, folded=variant == "folded")
+            full = bm25.scores(tokens)
+            idf_of = bm25.idfs(tokens)
+            for part in range(len(parts)):
+                for k in (1, 5, 50):
+                    rows, scores = bm25.top(part, tokens, idf_of, k)
+                    assert (rows.tolist(), scores.tolist()) == _reference_top(full[part], k), (query, part, k)
+                    n = len(parts[part][0].lengths)
+                    for share in (0.05, 0.5):  # row by row below FILTER_SHARE, whole segment above
+                        allowed = np.sort(rng.choice(n, max(1, int(n * share)), replace=False))
+                        rows, scores = bm25.top(part, tokens, idf_of, k, allowed)
+                        assert (rows.tolist(), scores.tolist()) == _reference_top(full[part], k, allowed)
+
+
+def test_bm25_ties_go_to_the_lower_row():
+    from index.store.bm25top import top_rows
+
+    scores = np.array([0.5, 1.0, 0.5, 0.0, 0.5, 2.0], dtype=np.float32)
+    assert top_rows(scores, 3).tolist() == [5, 1, 0]
+    assert top_rows(scores, 10).tolist() == [5, 1, 0, 2, 4]
+
+
+def test_postings_read_through_the_mapping_equal_the_saved_arrays(tmp_path):
+    from index.store.postings import Postings, build_variants
+
+    built = build_variants(_paragraphs()[:30])["exact"]
+    built.save(tmp_path, "exact")
+    for mmap in (True, False):
+        loaded = Postings.load(tmp_path, "exact", mmap=mmap)
+        assert loaded.vocab == built.vocab
+        for part in ("indptr", "rows", "tfs", "lengths"):
+            assert np.array_equal(getattr(loaded, part), getattr(built, part))
+            assert type(getattr(loaded, part)) is np.ndarray

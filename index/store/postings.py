@@ -65,7 +65,9 @@ class Postings:
     @classmethod
     def load(cls, folder: Path, name: str, *, mmap: bool = True) -> "Postings":
         mode = "r" if mmap else None
-        arrays = {part: np.load(folder / f"{name}.{part}.npy", mmap_mode=mode)
+        # Plain ndarray views of the mapped files: slicing a np.memmap builds a memmap object each time
+        # (~8 µs; ~60 slices a query), the view slices like any array and still reads the mapping.
+        arrays = {part: np.load(folder / f"{name}.{part}.npy", mmap_mode=mode).view(np.ndarray)
                   for part in ("indptr", "rows", "tfs", "lengths")}
         tokens = json.loads((folder / f"{name}.vocab.json").read_text(encoding="utf-8"))
         return cls({t: i for i, t in enumerate(tokens)}, **arrays)
@@ -149,26 +151,45 @@ class CorpusBM25:
     def idf(self, df: int) -> float:
         return float(np.log(1 + (self.n_live - df + 0.5) / (df + 0.5)))
 
+    def idfs(self, tokens: Sequence[str]) -> dict[str, np.float32]:
+        """float32 IDF of each distinct token (0 for one no live passage holds)."""
+        out: dict[str, np.float32] = {}
+        for token in tokens:
+            if token not in out:
+                df = self.document_frequency(token)
+                out[token] = np.float32(self.idf(df)) if df else np.float32(0)
+        return out
+
     def scores(self, tokens: Sequence[str]) -> list[np.ndarray | None]:
         """Per part, the BM25 score of every row (None for a part no query token occurs in)."""
-        out: list[np.ndarray | None] = [None] * len(self.parts)
-        idf_of: dict[str, np.float32] = {}
-        for token in tokens:
-            if token not in idf_of:
-                df = self.document_frequency(token)
-                idf_of[token] = np.float32(self.idf(df)) if df else np.float32(0)
-            idf = idf_of[token]
-            if not idf:
-                continue
-            for i, (postings, _) in enumerate(self.parts):
-                found = self._contribution(i, token, idf)
-                if found is None:
-                    continue
-                rows, weights = found
-                if out[i] is None:
-                    out[i] = np.zeros(len(postings.lengths), dtype=np.float32)
-                out[i][rows] += weights
+        idf_of = self.idfs(tokens)
+        out = [self.part_scores(i, tokens, idf_of) for i in range(len(self.parts))]
         for i, (_, deleted) in enumerate(self.parts):
             if out[i] is not None and deleted is not None:
                 out[i][deleted] = 0.0
         return out
+
+    def part_scores(self, part: int, tokens: Sequence[str], idf_of: dict[str, np.float32]) -> np.ndarray | None:
+        """The score of every row of one part, tombstoned rows included (None: no query token in it)."""
+        out: np.ndarray | None = None
+        for token in tokens:
+            idf = idf_of[token]
+            if not idf:
+                continue
+            found = self._contribution(part, token, idf)
+            if found is None:
+                continue
+            rows, weights = found
+            if out is None:  # the first token's weights are its rows' scores so far (0 + w is w)
+                out = np.zeros(len(self.parts[part][0].lengths), dtype=np.float32)
+                out[rows] = weights
+            else:
+                out[rows] += weights
+        return out
+
+    def top(self, part: int, tokens: Sequence[str], idf_of: dict[str, np.float32], k: int,
+            allowed_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of the part's best ``k`` live rows, best first (``allowed_rows``: among those)."""
+        from .bm25top import top_k
+
+        return top_k(self, part, tokens, idf_of, k, allowed_rows)

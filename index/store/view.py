@@ -70,18 +70,14 @@ class SegmentView:
         tokens = tokenize(query, folded=variant == "folded")
         if not tokens or k <= 0:
             return []
+        bm25 = self.bm25[variant]
+        idf_of = bm25.idfs(tokens)
         found: list[tuple[int, float]] = []
-        per_segment = self.bm25[variant].scores(tokens)
-        for seg, scores, rows in zip(self.segments, per_segment, self._local(allowed)):
-            if scores is None:
+        for part, (seg, rows) in enumerate(zip(self.segments, self._local(allowed))):
+            if rows is not None and not len(rows):
                 continue
-            if rows is not None:
-                kept = np.zeros_like(scores)
-                kept[rows] = scores[rows]
-                scores = kept
-            n = min(k, len(scores))
-            top = np.argpartition(-scores, n - 1)[:n]
-            found += [(int(seg.pids[i]), float(scores[i])) for i in top if scores[i] > 0]
+            best, scores = bm25.top(part, tokens, idf_of, k, rows)
+            found += [(int(seg.pids[r]), float(s)) for r, s in zip(best.tolist(), scores.tolist())]
         return heapq.nsmallest(k, found, key=lambda h: (-h[1], h[0]))
 
     def search(self, query: str, k: int, *, allowed: np.ndarray | None = None,
