@@ -12,11 +12,12 @@ from .common import (
 PLOT_SERIES = (
     ("faiss_flat_alone_k10", "FAISS flat alone (k=10)"),
     ("bm25s_alone_retrieve_k10", "bm25s alone (k=10)"),
-    (f"DenseIndex.search_k{DEPTH}", "project dense (k=50)"),
-    (f"LexicalIndex.search_k{DEPTH}", "project BM25 (k=50)"),
-    (f"hybrid_candidates_depth{DEPTH}", "hybrid_candidates (RRF)"),
+    (f"SegmentView.dense_search_k{DEPTH}", "project dense (k=50)"),
+    (f"SegmentView.bm25_search_k{DEPTH}", "project BM25 over segments (k=50)"),
+    (f"SegmentView.candidates_depth{DEPTH}", "hybrid candidates (RRF)"),
     ("Index.search k10 (incl. query embedding)", "Index.search (with query embedding)"),
-    ("qa.answer", "qa.answer"),
+    ("qa.answer", "qa.answer (sentence vectors embedded per question)"),
+    ("qa.answer, sentence vectors cached", "qa.answer (sentence vectors cached)"),
 )
 
 
@@ -60,6 +61,15 @@ def markdown(report: dict) -> str:
              f"Overhead ratio ingest total / raw encode: {ing['overhead_ratio_ingest_total_vs_raw']}; "
              f"ingest embed part / raw encode: {ing['overhead_ratio_ingest_embed_vs_raw']}", "",
              "### Query latency, p50 / p95 ms", ""]
+    ask = report.get("ask", {}).get("seed")
+    if ask:
+        lines[-2:-2] = [
+            f"`tracuu ask` (report.ask.answer) on the seed corpus, {ask['questions']} questions, best of "
+            f"{len(ask['rounds'])} rounds: p50 / p95 {ask['p50_ms']:.0f} / {ask['p95_ms']:.0f} ms with each "
+            f"question's sentences embedded (load {ask['sentence_vectors_per_question']['load_average']}); "
+            f"{ask['sentence_vectors_cached']['p50_ms']:.0f} / {ask['sentence_vectors_cached']['p95_ms']:.0f} ms "
+            f"with sentence vectors cached across questions (load {ask['sentence_vectors_cached']['load_average']}).",
+            ""]
     header = ["path"] + [f"{s['size']:,}" for s in report["sizes"]]
     rows = []
     for key, label in PLOT_SERIES:

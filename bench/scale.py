@@ -19,12 +19,13 @@ from .common import (
 
 
 def _write_size_index(folder: Path, base_idx, pool, p, pids: np.ndarray, dense, lexical) -> dict:
-    """SQLite rows for the synthetic passages (copied base database + inserts) and a generation folder."""
+    """SQLite rows for the synthetic passages (copied base database + inserts) and one segment holding
+    them all, as ``tracuu optimize`` leaves an index."""
     from index.store import generations as gen
     from index.store import sqlite as store
-    from index.store.generations import GenerationInfo
 
     from . import synthetic as syn
+    from .synthetic_segments import write_segment
 
     timings: dict = {}
     folder.mkdir(parents=True)
@@ -34,8 +35,7 @@ def _write_size_index(folder: Path, base_idx, pool, p, pids: np.ndarray, dense, 
     dst = sqlite3.connect(db)
     src.backup(dst)
     src.close()
-    # The bench writes one whole-index generation folder (the pre-segment format, still read as it is), so the
-    # copied database must not claim the base index's segments.
+    # One segment of every passage replaces the base index's segments.
     dst.execute("DROP TRIGGER IF EXISTS passages_tombstone")
     for table in ("segments", "tombstones"):
         if dst.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
@@ -74,17 +74,12 @@ def _write_size_index(folder: Path, base_idx, pool, p, pids: np.ndarray, dense, 
     dst.close()
     timings["sqlite_rows_seconds"] = round(time.perf_counter() - t0, 2)
 
-    t0 = time.perf_counter()
-    final = gen.gen_dir(folder, generation)
-    final.mkdir()
-    dense.save(final / "dense.faiss")
-    lexical.save(final / "lexical")
-    info = GenerationInfo(generation, len(pids), GenerationInfo.checksum(np.sort(pids)), dense.factory)
-    (final / "info.json").write_text(json.dumps(info.__dict__))
-    timings["save_seconds"] = round(time.perf_counter() - t0, 2)
+    timings.update(write_segment(folder, db, pids, dense, lexical))
+    seg = folder / "seg-000001"
     timings["disk_bytes"] = {
-        "dense.faiss": folder_bytes(final / "dense.faiss"),
-        "lexical (exact + folded bm25s)": folder_bytes(final / "lexical"),
+        "dense.faiss": folder_bytes(seg / "dense.faiss"),
+        "lexical (exact + folded term frequencies)": sum(folder_bytes(f) for f in seg.glob("exact.*"))
+        + sum(folder_bytes(f) for f in seg.glob("folded.*")),
         "sqlite": folder_bytes(db),
     }
     return timings
@@ -147,12 +142,12 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
     import qa
     from index.store import dense as dense_mod
     from index.store.dense import DenseIndex
-    from index.store.lexical import LexicalIndex
+    from index.store.postings import build_variants
     from index.text.tokens import pick_variant, tokenize
-    from index.store.fusion import hybrid_candidates
     from tracuu.settings import Settings
 
     from . import synthetic as syn
+    from .synthetic_segments import check_postings, passage_titles, postings_fast, titled
 
     release_memory()
     out: dict = {"size": size, "load_average_at_start": load_now()}
@@ -179,41 +174,32 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
     build["dense_rss_peak_delta_mb"] = mb(mem.peak - mem.start_rss)
     log(f"size {size:,}: DenseIndex.build ({dense.factory}) {build['dense_seconds']}s")
 
-    # lexical: the project's build where affordable, else the equivalent fast path (bench/synthetic.py)
+    # lexical: the segment's term frequencies of title + passage, as the project builds them where
+    # affordable, else assembled per distinct unit (bench/synthetic_segments.py), checked against it
+    titles = passage_titles(pool, p)
+    tpool, tplan = titled(pool, p, titles)
     with RssSampler() as mem:
         t0 = time.perf_counter()
         if size <= profile.real_lexical_max:
-            texts = [syn.passage_text(pool, p, i) for i in range(size)]
-            lexical = LexicalIndex.build(pids, texts)
-            build["lexical_path"] = "LexicalIndex.build (project tokenizer + bm25s.index)"
+            lexical = build_variants(titles[i] + "\n" + syn.passage_text(pool, p, i) for i in range(size))
+            build["lexical_path"] = "postings.build_variants (project tokenizer, every passage)"
         else:
-            lexical, stats = syn.build_lexical_fast(pool, p, pids)
-            build["lexical_path"] = ("bench.synthetic.build_lexical_fast (each distinct sentence tokenised once by "
-                                     "index.text.tokens.tokenize; bm25s matrix assembled with scipy)")
-            build["lexical_fast_stats"] = stats
-            build["lexical_token_check"] = syn.check_fast_tokens(pool, p, sample=100)
+            lexical = postings_fast(tpool, tplan)
+            build["lexical_path"] = ("bench.synthetic_segments.postings_fast (each distinct sentence and title "
+                                     "tokenised once by index.text.tokens.tokenize; term frequencies with scipy)")
         build["lexical_seconds"] = round(time.perf_counter() - t0, 2)
     build["lexical_rss_peak_delta_mb"] = mb(mem.peak - mem.start_rss)
     log(f"size {size:,}: lexical build {build['lexical_seconds']}s ({build['lexical_path'].split(' ')[0]})")
-    if size <= profile.real_lexical_max and size >= 2_000 and size - p.n_real_used > 0:
-        # the fast path against the project's build on the same passages: same scores?
-        t0 = time.perf_counter()
-        fast, _ = syn.build_lexical_fast(pool, p, pids)
-        build["lexical_fast_seconds_same_size"] = round(time.perf_counter() - t0, 2)
-        diffs, same_top = [], 0
-        for q in queries[:30]:
-            a = lexical.search(q["question"], DEPTH)
-            b = fast.search(q["question"], DEPTH)
-            sa = np.array([s for _, s in a]); sb = np.array([s for _, s in b])
-            if len(sa) == len(sb) and len(sa):
-                diffs.append(float(np.max(np.abs(sa - sb))))
-            same_top += [x for x, _ in a[:10]] == [x for x, _ in b[:10]]
-        build["lexical_fast_vs_project"] = {"queries": min(30, len(queries)),
-                                            "max_abs_score_diff": max(diffs) if diffs else None,
-                                            "identical_top10": same_top}
-        del fast
-    lexical_bytes = sum(int(np.asarray(r.scores[k]).nbytes) for r in (lexical._exact, lexical._folded)
-                        if r is not None for k in ("data", "indices", "indptr"))
+    if size - p.n_real_used > 0:  # the fast path against the project's build on the first passages
+        n_check = min(size, 2_000)
+        cut = syn.Plan(min(p.n_real_used, n_check), tplan.units[: tplan.ptr[n_check]], tplan.ptr[: n_check + 1])
+        build["lexical_fast_vs_project"] = check_postings(
+            postings_fast(tpool, cut), [titles[i] + "\n" + syn.passage_text(pool, p, i) for i in range(n_check)],
+            [q["question"] for q in queries[:20]])
+    # bm25s over the same texts, for comparison (not what the index searches)
+    bm25s_lexical, _ = syn.build_lexical_fast(tpool, tplan, pids)
+    lexical_bytes = sum(int(getattr(post, part).nbytes) for post in lexical.values()
+                        for part in ("indptr", "rows", "tfs", "lengths"))
 
     folder = tmp / f"size-{size}"
     t0 = time.perf_counter()
@@ -254,31 +240,50 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
     lat["faiss_flat_alone_k10"] = time_each(lambda q: flat.search(q["vector"].reshape(1, -1), 10), flat_q)
 
     def bm25s_alone(q):
-        retriever = loaded.lexical._folded if pick_variant(q["question"]) == "folded" else loaded.lexical._exact
-        tokens = tokenize(q["question"], folded=pick_variant(q["question"]) == "folded")
+        folded = pick_variant(q["question"]) == "folded"
+        retriever = bm25s_lexical._folded if folded else bm25s_lexical._exact
+        tokens = tokenize(q["question"], folded=folded)
         return retriever.retrieve([tokens], k=10, show_progress=False, n_threads=0)
 
+    view = loaded.view
     lat["bm25s_alone_retrieve_k10"] = time_each(bm25s_alone, comp)
-    lat[f"DenseIndex.search_k{DEPTH}"] = time_each(lambda q: loaded.dense.search(q["vector"], DEPTH), comp)
-    lat[f"LexicalIndex.search_k{DEPTH}"] = time_each(lambda q: loaded.lexical.search(q["question"], DEPTH), comp)
-    lat[f"hybrid_candidates_depth{DEPTH}"] = time_each(
-        lambda q: hybrid_candidates(loaded.dense, loaded.lexical, q["question"], q["vector"], depth=DEPTH), comp)
+    del bm25s_lexical
+    release_memory()
+    lat[f"SegmentView.dense_search_k{DEPTH}"] = time_each(lambda q: view.dense_search(q["vector"], DEPTH), comp)
+    lat[f"SegmentView.bm25_search_k{DEPTH}"] = time_each(lambda q: view.bm25_search(q["question"], DEPTH), comp)
+    lat[f"SegmentView.candidates_depth{DEPTH}"] = time_each(
+        lambda q: view.candidates(q["question"], q["vector"], depth=DEPTH), comp)
     lat["Index.candidates (query vector given)"] = time_each(
         lambda q: idx.candidates(q["question"], query_vector=q["vector"]), comp)
     lat["Index.search k10 (incl. query embedding)"] = time_each(
         lambda q: idx.search(q["question"], 10), queries[: profile.search_queries])
-    log(f"size {size:,}: qa.answer ({profile.answer_queries} questions)")
-    lat["qa.answer"] = time_each(lambda q: qa.answer(idx, q["question"]), queries[: profile.answer_queries], warm=1)
+    answered = queries[: profile.answer_queries]
+    log(f"size {size:,}: qa.answer ({len(answered)} questions, sentence vectors cached and not)")
+
+    def cold(q):  # every question's sentences embedded afresh, as before the cache (index/embed/cache.py)
+        if idx._sentences is not None:
+            idx._sentences.clear()
+        return qa.answer(idx, q["question"])
+
+    lat["qa.answer"] = time_each(cold, answered, warm=1)
+    before = (idx._sentences.hits, idx._sentences.misses) if idx._sentences else (0, 0)
+    cached = lat["qa.answer, sentence vectors cached"] = time_each(lambda q: qa.answer(idx, q["question"]), answered,
+                                                                   warm=0)
+    if idx._sentences is not None:  # texts found in the cache / embedded, over these questions
+        cached["cache_hits"], cached["cache_misses"] = (idx._sentences.hits - before[0],
+                                                        idx._sentences.misses - before[1])
+    out["load_average_after_latency"] = load_now()
     out["latency"] = lat
 
     if size >= RECALL_MIN_SIZE:
-        knob = _knob(loaded.dense._index)
-        rec: dict = {"factory": loaded.dense.factory, "index": "the project's index at this size"}
+        seg_dense = loaded.view.segments[0].dense
+        knob = _knob(seg_dense._index)
+        rec: dict = {"factory": seg_dense.factory, "index": "the project's index at this size"}
         if knob is None:
             rec.update({"exact": True, "recall@10_default": 1.0, "recall@10_tie_tolerant_default": 1.0})
         else:
             name, nlist = knob
-            log(f"size {size:,}: recall of {loaded.dense.factory} ({name} sweep)")
+            log(f"size {size:,}: recall of {seg_dense.factory} ({name} sweep)")
             sweep = NPROBE_SWEEP if name == "nprobe" else EF_SWEEP
             default_value = (min(dense_mod.IVF_NPROBE, nlist) if name == "nprobe"
                              else max(dense_mod.HNSW_EF_SEARCH, DEPTH))
@@ -288,10 +293,10 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
             flat_ids = _IdFlat(flat, pids)  # flat uses row numbers, the IDMap uses pids
             rec["real_questions"] = len(real_q)
             # k=50 searches (what hybrid search asks), recall of their top 10 and of all 50
-            rec["sweep_real_questions"] = _recall(loaded.dense._index, flat_ids, real_q, 10, sweep, search_k=DEPTH)
-            rec["sweep_synthetic_queries"] = _recall(loaded.dense._index, flat_ids, fresh_queries, 10, sweep,
+            rec["sweep_real_questions"] = _recall(seg_dense._index, flat_ids, real_q, 10, sweep, search_k=DEPTH)
+            rec["sweep_synthetic_queries"] = _recall(seg_dense._index, flat_ids, fresh_queries, 10, sweep,
                                                      single=50, search_k=DEPTH)
-            rec["project_setting_recall@50"] = _recall(loaded.dense._index, flat_ids, real_q, DEPTH,
+            rec["project_setting_recall@50"] = _recall(seg_dense._index, flat_ids, real_q, DEPTH,
                                                        [default_value], single=50)[0]
             default = next(r for r in rec["sweep_real_questions"] if r[name] == default_value)
             rec["recall@10_default"] = default["recall@10"]

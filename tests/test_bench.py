@@ -32,13 +32,16 @@ def test_bench_tiny_run(tmp_path, capsys):
     assert report["formats"]["pdf (scanned, OCR)"]["cer"] < 0.05
     assert [s["size"] for s in report["sizes"]] == [300, 2500]
     for s in report["sizes"]:
-        for key in ("faiss_flat_alone_k10", "bm25s_alone_retrieve_k10", "hybrid_candidates_depth50",
-                    "Index.search k10 (incl. query embedding)", "qa.answer"):
+        for key in ("faiss_flat_alone_k10", "bm25s_alone_retrieve_k10", "SegmentView.candidates_depth50",
+                    "SegmentView.bm25_search_k50", "Index.search k10 (incl. query embedding)", "qa.answer",
+                    "qa.answer, sentence vectors cached"):
             assert s["latency"][key]["p50_ms"] > 0
         assert s["memory"]["dense_bytes_per_passage"] > 0 and s["memory"]["lexical_bytes_per_passage"] > 0
     big = report["sizes"][1]
-    assert big["build"]["lexical_path"].startswith("bench.synthetic")
-    assert big["build"]["lexical_token_check"]["variant_mismatches"] == 0
+    assert big["build"]["lexical_path"].startswith("bench.synthetic_segments")
+    check = big["build"]["lexical_fast_vs_project"]
+    assert check["max_abs_score_diff"] == 0.0 and check["identical_score_vectors"] == check["of"]
+    assert report["ask"]["seed"]["p50_ms"] > 0
     assert "tracuu bench" in capsys.readouterr().out
 
 
