@@ -64,3 +64,22 @@ def test_fast_lexical_matches_project_build():
     assert syn.check_fast_tokens(pool, plan)["variant_mismatches"] == 0
     v = syn.vectors(pool, plan)
     assert v.shape == (60, 8) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+
+
+def test_fast_segment_postings_match_project_build():
+    """The bench's 1M segment is assembled per distinct sentence and title; BM25 scores over it must be
+    those of ``postings.build_variants`` over the passages' title + newline + text."""
+    from bench import synthetic_segments as ss
+
+    texts = ["Quận Tây Hồ đã thành lập 91 Tổ dân vận. Hội nghị diễn ra ngày 13/01/2022 tại Hà Nội.",
+             "Cần Thơ xây dựng 9.720 điển hình dân vận khéo theo Quyết định 290-QĐ/TW. Kết quả rất tốt.",
+             "Thành phố Hà Nội có 10.272 mô hình. Trưởng ban Dân vận Trung ương Trương Thị Mai phát biểu."]
+    vectors = np.eye(3, 8, dtype=np.float32)
+    pool = syn.make_pool(texts, ["Tây Hồ dân vận", "CẦN THƠ", "ha_noi_290"], vectors)
+    plan = syn.plan(pool, 120)
+    titles = ss.passage_titles(pool, plan)
+    tpool, tplan = ss.titled(pool, plan, titles)
+    joined = [titles[i] + "\n" + syn.passage_text(pool, plan, i) for i in range(len(plan))]
+    check = ss.check_postings(ss.postings_fast(tpool, tplan), joined,
+                              ["Tây Hồ tổ dân vận", "dan van kheo can tho", "290-QĐ/TW", "10.272 mô hình Hà Nội"])
+    assert check["max_abs_score_diff"] == 0.0 and check["identical_score_vectors"] == check["of"]
