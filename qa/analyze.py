@@ -16,6 +16,8 @@ from index.text.places import find_localities
 from index.records import DocRef, Locality, LocalityLevel
 from index.text.refs import find_refs, fold, fold_with_offsets, has_diacritics
 
+from .forms import Role, TimeAsk, asked_role, asks_yes_no, persons_named, time_asked
+
 Language = Literal["vi", "en"]
 AnswerType = Literal["list", "count", "date", "person", "description"]
 
@@ -36,6 +38,12 @@ class QuestionAnalysis:
     has_diacritics: bool = False
     asks_subject: bool = False  # "Quyết định 290 về việc gì?", "what is QĐ 290 about?" (with a document named)
     asks_money: bool = False  # "bao nhiêu tiền", "tổng số tiền", "kinh phí", "how much money": an amount in đồng
+    asks_role: Role | None = None  # "ai chủ trì", "who spoke", "ai chỉ đạo": the role a who-question asks about
+    role_verbs: tuple[str, ...] = ()  # the folded verbs it uses ("phat bieu", "ket luan")
+    asks_yes_no: bool = False  # "đã … chưa?", "có … không?", "did/is/has …?"
+    time: TimeAsk | None = None  # a year or month an answer's article or passage must match (qa.constraints)
+    persons: tuple[str, ...] = ()  # full names the question gives: a quoted article must name them
+    new_wards: tuple[tuple[str, tuple[Locality, ...]], ...] = ()  # a 2025 ward name, with the old wards merged into it
 
 
 # ---------------------------------------------------------------- answer type (folded patterns)
@@ -193,7 +201,16 @@ def analyze(question: str) -> QuestionAnalysis:
     actions = tuple(dict.fromkeys(term for rx, term in _ACTION_RES if rx.search(rest)))
     keywords = _keywords(q, _QUESTION_PHRASE_RE.sub(lambda m: " " * len(m.group()), folded), off, language, accented)
 
+    role, role_verbs = asked_role(rest) if answer_type == "person" else (None, ())
+    from index.text.admin2025 import new_wards_in
+
     return QuestionAnalysis(
+        asks_role=role,
+        role_verbs=role_verbs,
+        asks_yes_no=answer_type in ("description", "list") and asks_yes_no(folded),
+        time=time_asked(no_refs, q, years, tuple(months), language),
+        persons=persons_named(q, [(r.start, r.end) for r in refs] + [(loc.start, loc.end) for loc in locs]),
+        new_wards=tuple((name, tuple(olds)) for name, olds in new_wards_in(q)),
         question=question,
         language=language,
         answer_type=answer_type,

@@ -3,14 +3,16 @@ gazetteer's hierarchy (an article about Tây Hồ is also about Hà Nội), and 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, Sequence
 
 from index.records import Article, ArticleEntities
-from index.text import locality_key, search_text
+from index.text import fold, locality_key, search_text
 
 if TYPE_CHECKING:
     from .analyze import QuestionAnalysis
+    from .forms import TimeAsk
 
 
 class ArticleReader(Protocol):
@@ -81,7 +83,7 @@ def pinned(corpus: FacetReader, analysis: "QuestionAnalysis", doc_ids: Sequence[
     district and city, never the reverse — the locality facet holds an article's place with its parents)
     and citing every named document. ``doc_ids``: the retrieved articles, also checked on their stored
     entities (a place the article names outside its primary locality counts)."""
-    if not analysis.localities and not analysis.refs:
+    if not analysis.localities and not analysis.refs and not analysis.new_wards:
         return Pinned(None)
     seen = list(dict.fromkeys(doc_ids))
     allowed: set[str] | None = None
@@ -92,6 +94,13 @@ def pinned(corpus: FacetReader, analysis: "QuestionAnalysis", doc_ids: Sequence[
         if not docs:
             return Pinned(frozenset(), place.surface or place.full_name)
         allowed = docs if allowed is None else allowed & docs
+    for name, olds in analysis.new_wards:  # a 2025 ward: an article about any old ward merged into it
+        keys = [place_key(o.name) for o in olds]
+        docs = set(corpus.docs_with("locality", keys))
+        docs |= {d for d in seen if set(keys) & article_place_keys(corpus.entities(d))}
+        if not docs:
+            return Pinned(frozenset(), name)
+        allowed = docs if allowed is None else allowed & docs
     for ref in analysis.refs:
         docs = set(corpus.docs_with("doc", [ref.key]))
         docs |= {d for d in seen if ref.key in {r.key for r in corpus.entities(d).refs}}
@@ -99,6 +108,40 @@ def pinned(corpus: FacetReader, analysis: "QuestionAnalysis", doc_ids: Sequence[
             return Pinned(frozenset(), ref.surface)
         allowed = docs if allowed is None else allowed & docs
     if not allowed:  # each exists on its own, never together in one article
-        names = [p.surface or p.full_name for p in analysis.localities] + [r.surface for r in analysis.refs]
+        names = [p.surface or p.full_name for p in analysis.localities] + [n for n, _ in analysis.new_wards]
+        names += [r.surface for r in analysis.refs]
         return Pinned(frozenset(), " + ".join(names))
     return Pinned(frozenset(allowed))
+
+
+# ---------------------------------------------------------------- time and persons, checked per passage
+
+# A date printed right after a document's number is the document's, not the event's: "Nghị quyết số
+# 25-NQ/TW ngày 3/6/2013", "Kế hoạch số 92-KH/QU, ngày 1/8/2013"; "SN 1985" is a birth year.
+_DOC_DATE = re.compile(r"\d+\s*[-/]\s*[A-Za-zĐđ]+(?:/[A-Za-zĐđ-]+)*\s*,?\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/(?:19|20)\d\d")
+_BIRTH = re.compile(r"(?:SN|sinh năm|sinh)\s+(?:19|20)\d\d", re.IGNORECASE)
+
+
+def time_holds(ask: "TimeAsk", dates: Sequence[str | None], passage_text: str) -> bool:
+    """The article's stored dates (publication, event; ISO) or the passage itself put it in an asked year
+    or month. The passage counts only for what it states of its own: not a cited document's date, not a
+    birth year."""
+    stored = [d for d in dates if d]
+    if any(d[:4] == str(y) for d in stored for y in ask.years):
+        return True
+    if any(d[:7] == f"{y:04d}-{m:02d}" for d in stored for y, m in ask.months):
+        return True
+    text = _BIRTH.sub(" ", _DOC_DATE.sub(" ", passage_text))
+    if any(re.search(rf"(?<![\d.,]){y}(?!\d)", text) for y in ask.years):
+        return True
+    return any(re.search(rf"(?<!\d)0?{m}\s*/\s*{y}(?!\d)|tháng\s+0?{m}\s+năm\s+{y}(?!\d)", text, re.IGNORECASE)
+               for y, m in ask.months)
+
+
+def names_everyone(corpus: ArticleReader, doc_id: str, persons: Sequence[str]) -> bool:
+    """The article names every person the question gives (tone marks optional, as typed)."""
+    article = corpus.article(doc_id)
+    if article is None:
+        return False
+    text = fold(article.title + " " + article.text).lower()
+    return all(fold(p).lower() in text for p in persons)

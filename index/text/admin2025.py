@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
@@ -181,3 +182,31 @@ def filter_expansion(name: str) -> list[Locality]:
     districts = {d for (_, d, _) in t.old_key_by_names}
     provinces = set(t.old_province_key)
     return [] if bare in districts or bare in provinces else olds
+
+
+_NEW_WARD_RE = re.compile(r"(?<!\w)(?:phuong|xa)\s+((?:\w+\s*){1,4})")
+
+
+def new_wards_in(text: str) -> list[tuple[str, list[Locality]]]:
+    """(the name as printed, the old wards merged into it) for each ward created on 1 July 2025 that a
+    text names ("Phường Thanh Khê", "phuong thanh khe") where no pre-2025 ward of that name is meant."""
+    from index.text.places import _gazetteer
+    from index.text.refs import fold_with_offsets
+
+    if _tables() is None:
+        return []
+    folded, off = fold_with_offsets(text)
+    old_wards = _gazetteer().wards
+    out = []
+    for m in _NEW_WARD_RE.finditer(folded):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if name in old_wards:
+                break
+            olds = old_units_of(f"{m.group()[:m.start(1) - m.start()].strip()} {name}")
+            if olds:
+                end = m.start(1) + len(" ".join(m.group(1).split()[:n]))
+                out.append((text[off[m.start()] : off[end]], olds))
+                break
+    return out

@@ -18,8 +18,8 @@ from index.text.places import distinct_localities, find_localities
 from index.records import Article, ArticleEntities, DocRef, Locality
 from index.text.refs import distinct_refs, find_refs, fold, resolve_misprints
 
-__all__ = ["extract_entities", "passage_entities", "find_event_date", "find_people", "distinct_refs",
-           "distinct_localities"]
+__all__ = ["extract_entities", "passage_entities", "find_event_date", "find_people", "person_names",
+           "distinct_refs", "distinct_localities"]
 
 # ---------------------------------------------------------------- event date
 
@@ -186,6 +186,33 @@ def find_people(text: str, *, exclude: set[str] | None = None) -> list[tuple[str
     merged.update(after)
     first = {name: min(pos for pos, _ in (d[name] for d in (after, before) if name in d)) for name in merged}
     return [(name, merged[name][1]) for name in sorted(merged, key=lambda n: first[n])]
+
+
+_FAMILY_FOLDED = frozenset(fold(f) for f in _FAMILY)
+# Words before a capitalised run that make it a place or a body, not a person: "Thành phố Hồ Chí Minh".
+_NOT_PERSON_BEFORE = re.compile(r"(?:phố|tỉnh|quận|huyện|phường|xã|thị trấn|tư tưởng|đường|city|of)\s+$", re.IGNORECASE)
+
+
+def person_names(text: str) -> list[str]:
+    """Names as Vietnamese print them, without a title needed: a run of 2–4 capitalised words opening
+    with a family name ("Nguyễn Tiến Sữ", "Trương Thị Mai"; "Doan Anh Vu" typed without tone marks)."""
+    out: list[str] = []
+    for run in _cap_runs(text):
+        words = [m.group() for m in run]
+        for k, w in enumerate(words):
+            if fold(w) in _FAMILY_FOLDED and 2 <= len(words) - k <= 4:
+                if _NOT_PERSON_BEFORE.search(text[max(0, run[k].start() - 12) : run[k].start()]):
+                    break
+                name = " ".join(words[k:])
+                if name not in out and not _is_place(name):
+                    out.append(name)
+                break
+    return out
+
+
+def _is_place(name: str) -> bool:
+    """"Hà Nội", "Hồ Chí Minh", "Đồng Tháp": a run opening with a family name that is a place's whole name."""
+    return any(loc.start == 0 and loc.end == len(name) for loc in find_localities(name))
 
 
 # ---------------------------------------------------------------- bodies and the event's host

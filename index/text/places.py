@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.records import Locality, LocalityLevel
+from index.text.place_order import new_ward_words, suffixed
 from index.text.refs import fold, fold_with_offsets, has_diacritics
 
 
@@ -136,11 +137,21 @@ _WORD_RE = re.compile(r"\w+")
 _BARE_EXCLUDE = {"ho chi minh"}
 
 
+# Capitalised English words that open a question or a phrase: "Did Hoan Kiem review …", "In Thanh Xuan …"
+# are not one name with the place ("Nguyễn Đông Anh" is).
+_EN_OPENERS = frozenset("""did does do is are was were has have had can will would when where who how what
+which why in at on of for from the""".split())
+
+
 def _cap_neighbour(text: str, off: list[int], words: list[tuple[int, int]], j: int, i: int) -> bool:
-    """Is word ``j`` a capitalised word separated from word ``i`` by a single space?"""
+    """Is word ``j`` a capitalised word separated from word ``i`` by a single space (an English question
+    word does not count)?"""
     if j < 0 or j >= len(words):
         return False
     a, b = sorted((words[i], words[j]))
+    neighbour = text[off[words[j][0]] : off[words[j][1]]]
+    if neighbour.lower() in _EN_OPENERS:
+        return False
     return a[1] + 1 == b[0] and text[off[a[1]]] == " " and _capitalised(text[off[words[j][0]]])
 
 
@@ -251,6 +262,11 @@ def find_localities(
         longest = min(gz.max_words, len(words) - i)
         if not lenient:
             longest = min(longest, run_end[i] - i)  # longer names fail name_ok anyway
+        if prefix in ("phuong", "xa"):
+            n_new = new_ward_words(gz.wards, key, i, min(longest, 4))
+            if n_new:  # "Phường Thanh Khê" (2025) is not "Phường Thanh" (Quảng Trị): qa reads it as a new ward
+                taken.update(range(i, i + n_new))
+                continue
         for n in range(longest, 0, -1):
             if not name_ok(i, n) or (lenient and n < 2 and "province" not in levels and not key(i, n).isdigit()):
                 continue
@@ -278,6 +294,7 @@ def find_localities(
             taken.update(range(i, i + n))
             break
 
+    suffixed(_gazetteer(), text, folded, off, words, taken, pending, name_ok, key)
     prefixed_districts = {fold(u.name) for _, _, c, _, _, lv in pending if lv == "district" for u in c}
     prefixed_districts |= {fold(c.name) for c in context_localities if c.level == "district"}
 

@@ -12,12 +12,14 @@ from index.text import tokenize
 
 from ..gloss import Gloss
 from ..learned import choose, shipped_models
-from ..constraints import pinned
-from ..rank import coverage, idf_weights, unknown_share
+from ..constraints import names_everyone, pinned, time_holds
+from ..rank import coverage, idf_weights, pick_variant, unknown_share
 from ..records import Answer, Citation
 from ..retrieve import fact_evidence
 from .abstain import abstain
 from .subject import subject_answer
+from .who import who_answer
+from .yesno import yes_no_answer
 from .wording import WORDING, according
 
 if TYPE_CHECKING:
@@ -53,13 +55,25 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
         found = only_articles(found, pins.allowed)
         if not found.hits:  # articles meet it, but none among the retrieved passages
             return abstain(question, lang, (), unmet="")
+    if analysis.persons:  # a person the question names: only articles that name them
+        named = frozenset(h.doc_id for h in found.hits if names_everyone(corpus, h.doc_id, analysis.persons))
+        if not named:
+            return abstain(question, lang, found.hits[:RELATED_SHOWN], unmet=" + ".join(analysis.persons))
+        found = only_articles(found, named)
+    if analysis.time is not None:  # a year or month: the article's dates or the passage must put it there
+        timed = frozenset(h.passage.passage_id for h in found.hits if in_time(corpus, h, analysis.time))
+        if not timed:
+            return abstain(question, lang, found.hits[:RELATED_SHOWN], unmet=analysis.time.label, why="unmet_time")
+        found = only_passages(found, timed)
     hits = found.hits
     if analysis.asks_subject:  # what a document is about: its subject clause, quoted where an article gives it
         about = subject_answer(question, analysis, hits)
         if about is not None:
             return about
     weights = idf_weights(found.words, lexical)
-    best_cov = max(coverage(h.passage.text + " " + h.title, weights, folded=False) for h in hits[:3])
+    # A question typed without tone marks is matched on folded words, as its weights are.
+    folded = pick_variant(found.words) == "folded"
+    best_cov = max(coverage(h.passage.text + " " + h.title, weights, folded=folded) for h in hits[:3])
     best_dense = max((c.dense_score or 0.0) for c in found.candidates[:3])
     nearby = " ".join(h.title + " " + h.passage.text for h in hits[:3])
     if found.rendered is None:
@@ -68,12 +82,25 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
         unknown = unknown_english(found.rendered, lexical)
     if (best_cov < MIN_COVERAGE and best_dense < MIN_DENSE) or unknown >= MAX_UNKNOWN:
         return abstain(question, lang, hits[:RELATED_SHOWN])
+    models = shipped_models()
     choice = choose(found.words, analysis.answer_type, hits, found.query_vector, corpus.encode_sentences, lexical,
-                    shipped_models(), passage_scores=found.passage_scores, given=found.given)
+                    models, passage_scores=found.passage_scores, given=found.given)
     if analysis.asks_money:  # an amount of money is the expected type: only sentences that state one
         choice = replace(choice, candidates=tuple(c for c in choice.candidates if MONEY_AMOUNT.search(c.text)))
     if not choice.candidates:  # no sentence holds an answer of the expected type
         return abstain(question, lang, hits[:RELATED_SHOWN])
+    threshold = models.calibration.threshold if models.calibration is not None else 0.0
+    if analysis.asks_role:  # who chaired / spoke / led: a named person in that role
+        people = {h.doc_id: {name for name, _ in corpus.entities(h.doc_id).people} for h in hits}
+        return who_answer(question, analysis, choice.candidates, hits, people, choice.confidence, threshold)
+    if analysis.asks_yes_no:
+        corrected = {h.doc_id: {f"{r.kind}:{r.corrected_from}": r.key for r in corpus.entities(h.doc_id).refs
+                                if r.corrected_from} for h in hits}
+        settled = yes_no_answer(question, analysis, choice.candidates, hits, corrected, WORDING[lang].yes,
+                                choice.confidence, threshold)
+        if settled is not None:
+            return settled
+        choice = replace(choice, tentative=True)  # nothing settles it: candidates, never one quote
     if not choice.tentative:
         best = choice.candidates[0]
         citation = Citation(1, hits[best.hit_index], best.start, best.end)
@@ -92,9 +119,23 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
                   candidates=tuple((c.quote, c.n) for c in citations[1:]))
 
 
+def in_time(corpus: "Corpus", hit, ask) -> bool:
+    article = corpus.article(hit.doc_id)
+    dates = (article.date if article else None, corpus.entities(hit.doc_id).event_date)
+    return time_holds(ask, dates, hit.passage.text)
+
+
 def only_articles(found: "FactEvidence", allowed: frozenset[str]) -> "FactEvidence":
     """The evidence restricted to passages of the allowed articles (per-hit lists kept aligned)."""
-    keep = [i for i, h in enumerate(found.hits) if h.doc_id in allowed]
+    return _only(found, lambda h: h.doc_id in allowed)
+
+
+def only_passages(found: "FactEvidence", allowed: frozenset[str]) -> "FactEvidence":
+    return _only(found, lambda h: h.passage.passage_id in allowed)
+
+
+def _only(found: "FactEvidence", keep_hit) -> "FactEvidence":
+    keep = [i for i, h in enumerate(found.hits) if keep_hit(h)]
     pick = lambda values: [values[i] for i in keep] if values else values  # noqa: E731
     return replace(found, hits=pick(found.hits), given=pick(found.given), passage_scores=pick(found.passage_scores))
 

@@ -18,6 +18,11 @@ class Wording:
     misprint: str
     possibly: str
     unmet: str
+    unmet_time: str
+    yes: str
+    role_unclear: str
+    no_role: str
+    roles: dict
 
 
 WORDING = {
@@ -29,6 +34,11 @@ WORDING = {
         misprint="bài viết in “{printed}”, đã đối chiếu với tiêu đề là {canonical}",
         possibly="Chưa chắc chắn; có thể là một trong các câu sau:",
         unmet="Không có bài viết nào về {what}; gần nhất:",
+        unmet_time="Không có bài viết hay đoạn văn nào khớp thời gian {what}; gần nhất:",
+        yes="Có",
+        role_unclear="Các bài viết không nói rõ ai {role}; có thể là một trong các câu sau:",
+        no_role="Các bài viết phù hợp không nêu tên người {role}; gần nhất:",
+        roles={"chair": "chủ trì", "speak": "phát biểu", "lead": "chỉ đạo hay dẫn đầu"},
     ),
     "en": Wording(
         according="According to “{title}”{date}: “{quote}” [{n}]",
@@ -38,6 +48,11 @@ WORDING = {
         misprint="the article prints “{printed}”; its title gives {canonical}",
         possibly="Not certain; possibly one of these:",
         unmet="No article is about {what}; nearest:",
+        unmet_time="No article or passage matches the time {what}; nearest:",
+        yes="Yes",
+        role_unclear="The articles do not say clearly who {role}; possibly one of these:",
+        no_role="The matching articles name no one who {role}; nearest:",
+        roles={"chair": "chaired", "speak": "spoke", "lead": "led"},
     ),
 }
 LEVEL_NAME = {
