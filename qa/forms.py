@@ -33,6 +33,10 @@ _NOT_YESNO = re.compile(r"\b(?:ai|gi|nao|bao nhieu|may|o dau|khi nao|bao gio|sao
 _RANGE_BEFORE = re.compile(r"(?:truoc|sau|tu|den|toi|before|after|since|until|by|from)\s+(?:nam\s+|thang\s+\d{1,2}\s*[/,]?\s*)?$")
 
 
+# "Quyết định 290-QĐ/TW ngày 25/2/2010": the document's date (its code is blanked out of ``folded``).
+_DOC_DATE_BEFORE = re.compile(r"\s{3},?\s*ngay\s+\d{1,2}/\d{1,2}/$")
+
+
 @dataclass(frozen=True)
 class TimeAsk:
     years: tuple[int, ...]
@@ -67,7 +71,8 @@ def time_asked(folded: str, question: str, years: tuple[int, ...], months: tuple
                language: str) -> TimeAsk | None:
     """The years and months a question pins down (not those bounding a range)."""
     def pinned(value: str) -> bool:
-        return any(not _RANGE_BEFORE.search(folded[: m.start()]) for m in re.finditer(rf"(?<!\d){value}(?!\d)", folded))
+        return any(not _RANGE_BEFORE.search(folded[: m.start()]) and not _DOC_DATE_BEFORE.search(folded[: m.start()])
+                   for m in re.finditer(rf"(?<!\d){value}(?!\d)", folded))
 
     keep_years = tuple(y for y in years if pinned(str(y)) and not any(y == ym[0] for ym in months))
     keep_months = tuple(ym for ym in months if pinned(str(ym[0])))
@@ -87,4 +92,7 @@ def persons_named(question: str, located: list[tuple[int, int]]) -> tuple[str, .
     for s, e in located:
         masked[s:e] = " " * (e - s)
     text = "".join(masked)
-    return tuple(n for n in person_names(text) if len(n.split()) >= 2 and fold(n) not in {"hai phong"})
+    honoured = {m.end() for m in _HONORIFIC_NAME.finditer(text)}
+    # Three words make a Vietnamese full name; two ("Châu Âu", "Đông Đức") only after "đồng chí", "ông", "bà".
+    return tuple(n for n in person_names(text)
+                 if len(n.split()) >= 3 or any(text.startswith(n, at) for at in honoured))

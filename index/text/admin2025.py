@@ -190,13 +190,13 @@ _NEW_WARD_RE = re.compile(r"(?<!\w)(?:phuong|xa)\s+((?:\w+\s*){1,4})")
 def new_wards_in(text: str) -> list[tuple[str, list[Locality]]]:
     """(the name as printed, the old wards merged into it) for each ward created on 1 July 2025 that a
     text names ("Phường Thanh Khê", "phuong thanh khe") where no pre-2025 ward of that name is meant."""
-    from index.text.places import _gazetteer
     from index.text.refs import fold_with_offsets
 
-    if _tables() is None:
+    t = _tables()
+    if t is None:
         return []
     folded, off = fold_with_offsets(text)
-    old_wards = _gazetteer().wards
+    old_wards = _old_ward_names()
     out = []
     for m in _NEW_WARD_RE.finditer(folded):
         words = m.group(1).split()
@@ -210,3 +210,9 @@ def new_wards_in(text: str) -> list[tuple[str, list[Locality]]]:
                 out.append((text[off[m.start()] : off[end]], olds))
                 break
     return out
+
+
+@lru_cache(maxsize=1)
+def _old_ward_names() -> frozenset[str]:
+    t = _tables()
+    return frozenset(w for (_, _, w) in t.old_key_by_names) if t else frozenset()

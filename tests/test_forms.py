@@ -1,0 +1,230 @@
+"""Question forms of issue 12 (who chaired/spoke/led, yes/no, time and named persons as checked
+constraints, places typed as 2025 ward names or in English order): each module on its own, then end to end
+through `tracuu ask --json` on the seed corpus."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from index.records import Article, ArticleEntities, Hit, Passage
+from index.text.admin2025 import new_wards_in
+from index.text.entities import person_names
+from index.text.places import find_localities
+from qa.analyze import analyze
+from qa.answers.who import is_caption, who_answer
+from qa.answers.yesno import settles
+from qa.constraints import names_everyone, time_holds
+from qa.forms import TimeAsk, asks_yes_no
+
+
+# ---------------------------------------------------------------- qa.forms through qa.analyze
+
+@pytest.mark.parametrize("question, role", [
+    ("Ai chủ trì hội nghị tổng kết của phường Thanh Khê Tây?", "chair"),
+    ("do ai chu tri hoi nghi", "chair"),
+    ("Đồng chí nào phát biểu chỉ đạo hội nghị?", "speak"),
+    ("Who chaired the Hanoi working session?", "chair"),
+    ("Who spoke at the conference?", "speak"),
+    ("Ai chỉ đạo chuyên án?", "lead"),
+    ("Who led the team?", "lead"),
+    ("Ai là Trưởng ban Dân vận Trung ương?", None),  # a title, not a role verb
+    ("Who is the head of the police of Hung Nguyen district?", None),
+])
+def test_the_role_a_who_question_asks(question, role):
+    assert analyze(question).asks_role == role
+
+
+def test_an_english_role_verb_is_matched_in_the_articles_vietnamese():
+    assert "phat bieu" in analyze("Who gave the speech at the conference?").role_verbs
+
+
+@pytest.mark.parametrize("question, yes_no", [
+    ("Quận Tây Hồ đã tổng kết Quyết định 290 chưa?", True),
+    ("Cần Thơ có tổng kết Quyết định 290 không?", True),
+    ("quan tay ho da tong ket quyet dinh 290 chua", True),
+    ("Did Can Tho review Decision 290?", True),
+    ("Has Hanoi issued a resolution?", True),
+    ("Ai chủ trì hội nghị?", False),
+    ("Quận Tây Hồ có bao nhiêu Tổ dân vận?", False),
+    ("Who chaired the meeting?", False),
+])
+def test_yes_no_questions(question, yes_no):
+    assert analyze(question).asks_yes_no is yes_no
+
+
+def test_time_pinned_by_a_question():
+    assert analyze("Cần Thơ tổng kết Quyết định 290 năm 2023 ngày nào?").time.years == (2023,)
+    month = analyze("Ai chủ trì buổi làm việc tại Hà Nội tháng 7/2020?").time
+    assert month.months == ((2020, 7),) and month.label == "tháng 7/2020"
+    assert analyze("When did Tay Ho hold its conference in 2019?").time.label == "2019"
+    assert analyze("Sau năm 2015 Tây Hồ làm gì?").time is None  # a range, not a point
+    assert analyze("Quyết định 290-QĐ/TW ngày 25/2/2010 về việc gì?").time is None  # the document's own date
+
+
+def test_persons_named_by_a_question_and_in_text():
+    assert analyze("Đồng chí Nguyễn Văn Thành phát biểu gì?").persons == ("Nguyễn Văn Thành",)
+    assert analyze("When did Ho Chi Minh City review QĐ 290?").persons == ()
+    assert person_names("Chủ trì hội nghị có các đồng chí Phạm Văn Hiểu, Phó Bí thư") == ["Phạm Văn Hiểu"]
+    assert person_names("Ban Thường vụ Thành ủy Hà Nội và Thành phố Hồ Chí Minh") == []
+
+
+def test_asks_yes_no_on_folded_text():
+    assert asks_yes_no("co phai ha noi da tong ket khong")
+    assert not asks_yes_no("co bao nhieu to dan van khong")
+
+
+# ---------------------------------------------------------------- constraints: time and persons
+
+def test_time_holds_on_stored_dates_or_what_the_passage_states():
+    year = TimeAsk((2021,), (), "năm 2021")
+    assert time_holds(year, ("2021-05-01", None), "")
+    assert time_holds(year, (None, None), "tổng kết công tác dân vận năm 2021")
+    assert not time_holds(TimeAsk((2013,), (), "năm 2013"), (None, None),
+                          "thực hiện Nghị quyết số 25-NQ/TW ngày 3/6/2013 của Ban Chấp hành")
+    assert not time_holds(TimeAsk((1985,), (), "năm 1985"), (None, None), "Đoàn Anh Vũ, SN 1985, trú tại")
+    month = TimeAsk((), ((2020, 7),), "tháng 7/2020")
+    assert time_holds(month, ("2020-07-16", None), "") and time_holds(month, (None, None), "Chiều 15/7/2020, Ban")
+    assert not time_holds(month, ("2020-08-01", None), "Chiều 15/8/2020")
+
+
+@dataclass
+class _Corpus:
+    text: str
+
+    def article(self, doc_id):
+        return Article(doc_id, "Tiêu đề", self.text, "hash", "test")
+
+    def entities(self, doc_id):
+        return ArticleEntities()
+
+
+def test_names_everyone_folds_tone_marks():
+    corpus = _Corpus("Đồng chí Phạm Văn Hiểu chủ trì hội nghị.")
+    assert names_everyone(corpus, "a", ["Phạm Văn Hiểu"]) and names_everyone(corpus, "a", ["Pham Van Hieu"])
+    assert not names_everyone(corpus, "a", ["Nguyễn Văn Thành"])
+
+
+# ---------------------------------------------------------------- who and yes/no answers
+
+@dataclass(frozen=True)
+class _Cand:
+    hit_index: int
+    start: int
+    end: int
+    text: str
+
+
+def _hit(text: str, doc_id: str = "d") -> Hit:
+    return Hit(Passage(f"{doc_id}#0", doc_id, 0, 0, len(text), text), "t", 1.0)
+
+
+def _cands(hit: Hit, sentences: list[str]) -> list[_Cand]:
+    return [_Cand(0, hit.passage.text.index(s), hit.passage.text.index(s) + len(s), s) for s in sentences]
+
+
+def test_who_prefers_a_named_person_in_the_role_over_a_bare_role_and_a_caption():
+    bare = "Các đồng chí lãnh đạo thành phố chủ trì hội nghị."
+    caption = "Bí thư Thành ủy Vương Đình Huệ chủ trì họp về tổ chức bộ máy."
+    prose = "Chủ trì hội nghị có các đồng chí Phạm Văn Hiểu, Phó Bí thư Thường trực Thành ủy, Chủ tịch HĐND thành phố."
+    hit = _hit(f"{caption}\n{bare} {prose}")
+    assert is_caption(hit.passage.text, 0, len(caption))
+    answer = who_answer("Ai chủ trì hội nghị?", analyze("Ai chủ trì hội nghị?"), _cands(hit, [bare, caption, prose]),
+                        [hit], {"d": set()}, 0.4, 0.77)
+    assert "Phạm Văn Hiểu" in answer.text and len(answer.citations) == 1 and not answer.abstained
+
+
+def test_who_without_anyone_in_the_role_shows_candidates_or_abstains():
+    attended = "Dự hội nghị có đồng chí Nguyễn Anh Tuấn - Phó Bí thư Thường trực Quận ủy."
+    hit = _hit(f"Mở đầu hội nghị. {attended}")
+    analysis = analyze("Ai chủ trì hội nghị của Quận ủy Tây Hồ?")
+    unclear = who_answer("q", analysis, _cands(hit, [attended]), [hit], {}, 0.9, 0.77)
+    assert unclear.text.startswith("Các bài viết không nói rõ ai chủ trì") and unclear.confidence <= 0.5
+    nobody = who_answer("q", analysis, _cands(hit, ["Mở đầu hội nghị."]), [hit], {}, 0.9, 0.77)
+    assert nobody.abstained and "chủ trì" in nobody.text
+
+
+def test_yes_no_settles_only_on_the_asked_action_and_document_without_a_future():
+    analysis = analyze("Hà Nội đã ban hành nghị quyết chuyên đề về công tác dân vận chưa?")
+    assert not settles("Thành ủy sẽ nghiên cứu để ban hành một nghị quyết chuyên đề sâu hơn về công tác dân vận.", analysis, {})
+    assert not settles("Hà Nội đã ban hành Nghị quyết 15, Chỉ thị 15.", analysis, {})
+    assert settles("Thành ủy đã ban hành nghị quyết chuyên đề về công tác dân vận.", analysis, {})
+    misprint = analyze("Did Tay Ho district review Decision 290?")
+    sentence = "Quận ủy Tây Hồ đã tổ chức hội nghị tổng kết 10 năm thực hiện Quyết định số 209-QĐ/TW."
+    assert not settles(sentence, misprint, {})
+    assert settles(sentence, misprint, {"QĐ:209": "QĐ:290"})
+
+
+# ---------------------------------------------------------------- places typed as 2025 or English names
+
+def test_english_unit_order_and_question_words_before_a_bare_district():
+    assert [(p.name, p.level) for p in find_localities("Who chaired the conference in Thanh Khe Tay ward?")] == \
+        [("Thanh Khê Tây", "ward")]
+    assert [p.name for p in find_localities("Did Hoan Kiem review Decision 290?")] == ["Hoàn Kiếm"]
+    assert [p.name for p in find_localities("Did Thanh Xuan district review Resolution 25?")] == ["Thanh Xuân"]
+    assert [p.name for p in find_localities("Đồng chí Nguyễn Đông Anh phát biểu")] == []
+
+
+def test_a_2025_ward_name_is_not_misread_as_an_older_shorter_ward():
+    assert find_localities("Phường Thanh Khê tổng kết khi nào?") == []
+    assert [p.name for p in find_localities("Phường Thanh Khê Tây tổng kết khi nào?")] == ["Thanh Khê Tây"]
+    (name, olds), = new_wards_in("ai chu tri hoi nghi o phuong thanh khe")
+    assert name == "phuong thanh khe" and "Thanh Khê Tây" in {o.name for o in olds}
+    assert new_wards_in("Phường Thanh Khê Tây") == []
+
+
+# ---------------------------------------------------------------- end to end: tracuu ask --json
+
+FORMS = [
+    {"id": "who", "question": "Ai chủ trì hội nghị tổng kết 10 năm Quyết định 290 của Thành ủy Cần Thơ?"},
+    {"id": "who-en", "question": "Who chaired the Hanoi working session on Decision 290?"},
+    {"id": "who-unsaid", "question": "Ai chủ trì hội nghị tổng kết của Quận ủy Tây Hồ?"},
+    {"id": "yes", "question": "Did Tay Ho district review Decision 290?"},
+    {"id": "yes-vi", "question": "phuong thanh khe tay da to chuc hoi nghi tong ket cong tac dan van nam 2021 chua"},
+    {"id": "will", "question": "Hà Nội đã ban hành nghị quyết chuyên đề về công tác dân vận chưa?"},
+    {"id": "time-no", "question": "Cần Thơ tổng kết Quyết định 290 năm 2023 ngày nào?"},
+    {"id": "time-ok", "question": "Quận Tây Hồ tổ chức hội nghị tổng kết Quyết định 290 năm 2020 vào ngày nào?"},
+    {"id": "person-no", "question": "Đồng chí Nguyễn Văn Thành phát biểu gì tại hội nghị tổng kết Quyết định 290?"},
+    {"id": "ward-2025", "question": "ai chu tri hoi nghi o phuong Thanh Khe"},
+    {"id": "ward-en", "question": "Who chaired the conference in Thanh Khe Tay ward?"},
+]
+
+
+@pytest.fixture(scope="module")
+def asked(seed_index, tmp_path_factory) -> dict[str, dict]:
+    from test_contract import tracuu
+
+    path = tmp_path_factory.mktemp("forms") / "q.jsonl"
+    path.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in FORMS), encoding="utf-8")
+    out = tracuu("ask", "--questions", str(path), "--json", "--index", str(seed_index.root)).stdout
+    return {row["id"]: row for row in map(json.loads, out.splitlines())}
+
+
+def _cites(row: dict, prefix: str) -> bool:
+    return any(c["doc_id"].startswith(prefix) for c in row["citations"])
+
+
+def test_who_end_to_end(asked):
+    assert "Phạm Văn Hiểu" in asked["who"]["answer"] and not asked["who"]["candidates"]
+    assert "Trương Thị Mai" in asked["who-en"]["answer"] and _cites(asked["who-en"], "004")
+    unsaid = asked["who-unsaid"]
+    assert unsaid["abstained"] or unsaid["answer"].startswith("Các bài viết không nói rõ")
+
+
+def test_yes_no_end_to_end(asked):
+    assert asked["yes"]["answer"].startswith("Yes — ") and _cites(asked["yes"], "000")
+    assert asked["yes-vi"]["answer"].startswith("Có — ") and _cites(asked["yes-vi"], "002")
+    assert not asked["will"]["answer"].startswith("Có")
+
+
+def test_time_and_person_constraints_end_to_end(asked):
+    assert asked["time-no"]["abstained"] and "2023" in asked["time-no"]["answer"]
+    assert "02/7/2020" in asked["time-ok"]["answer"]
+    assert asked["person-no"]["abstained"] and "Nguyễn Văn Thành" in asked["person-no"]["answer"]
+
+
+def test_places_end_to_end(asked):
+    for key in ("ward-2025", "ward-en"):
+        assert "Nguyễn Tiến Sữ" in asked[key]["answer"] and _cites(asked[key], "002")
