@@ -1,6 +1,8 @@
 """The router: reads the question, picks the kind of answer (a list across articles, or one fact), and
 falls back to an abstention. Nothing in ``qa.answers`` writes a claim of its own: every answer sentence is
 a verbatim quote, or a frame ("Theo bài …:") around one, followed by the marker of its passage.
+Forms that need a fact answer's evidence — who chaired/spoke/led (``who``), yes/no (``yesno``), what a
+document is about (``subject``) — are routed inside ``fact_answer`` by what ``qa.analyze`` read.
 """
 
 from __future__ import annotations
