@@ -92,7 +92,9 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
     threshold = models.calibration.threshold if models.calibration is not None else 0.0
     if analysis.asks_role:  # who chaired / spoke / led: a named person in that role
         people = {h.doc_id: {name for name, _ in corpus.entities(h.doc_id).people} for h in hits}
-        return who_answer(question, analysis, choice.candidates, hits, people, choice.confidence, threshold)
+        named = who_answer(question, analysis, choice.candidates, hits, people, choice.confidence, threshold)
+        if named is not None:
+            return named
     if analysis.asks_yes_no:
         corrected = {h.doc_id: {f"{r.kind}:{r.corrected_from}": r.key for r in corpus.entities(h.doc_id).refs
                                 if r.corrected_from} for h in hits}

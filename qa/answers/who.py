@@ -2,7 +2,8 @@
 sentence that names a person in the role asked — a stored person of the article or a Vietnamese name
 ("đồng chí Nguyễn Tiến Sữ", "Bí thư Thành ủy Vương Đình Huệ") next to the role's verb — before a bare role
 ("Các đồng chí lãnh đạo thành phố chủ trì hội nghị") or a photo caption. When the articles name nobody
-in that role, the sentences that name people are shown as "possibly", never as the answer."""
+in that role, the sentences that name people are shown as "possibly", never as the answer; when no
+candidate names a Vietnamese person at all, the ordinary fact answer stands."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from index.text import fold, search_text
 from index.text.entities import person_names
 
 from ..records import Answer, Citation
-from .abstain import abstain
 from .wording import WORDING, according
 
 if TYPE_CHECKING:
@@ -37,9 +37,9 @@ def is_caption(text: str, start: int, end: int) -> bool:
 
 
 def who_answer(question: str, analysis: "QuestionAnalysis", candidates: Sequence, hits: Sequence[Hit],
-               people: dict[str, set[str]], confidence: float | None, threshold: float) -> Answer:
+               people: dict[str, set[str]], confidence: float | None, threshold: float) -> Answer | None:
     """``candidates``: the sentence choice's candidates, best first; ``people``: per article, the names its
-    stored entities give."""
+    stored entities give. None when no candidate names a person at all (the caller answers as a fact)."""
     lang = analysis.language
     role_re = ROLE_IN_SENTENCE[analysis.asks_role or "chair"]
     scored = []
@@ -56,6 +56,10 @@ def who_answer(question: str, analysis: "QuestionAnalysis", candidates: Sequence
         citation = Citation(1, hits[best.hit_index], best.start, best.end)
         return Answer(question, according(lang, citation.hit, citation), False, lang, "fact", (citation,),
                       confidence=max(confidence or 0.0, threshold))
+    if not any(s[4] for s in scored):
+        # Nobody with a Vietnamese name or a stored person among the candidates (an encyclopaedia's
+        # "Tesla", "Warsaw"): the role cannot be checked here; the plain sentence choice answers.
+        return None
     role = WORDING[lang].roles[analysis.asks_role or "chair"]
     shown = []
     for s in scored:  # the choice's order: sentences that at least name someone
@@ -63,8 +67,6 @@ def who_answer(question: str, analysis: "QuestionAnalysis", candidates: Sequence
             shown.append(s[5])
         if len(shown) == SHOWN:
             break
-    if not shown:
-        return abstain(question, lang, list(hits[:SHOWN]), role, why="no_role")
     citations = tuple(Citation(n, hits[c.hit_index], c.start, c.end) for n, c in enumerate(shown, start=1))
     lines = [WORDING[lang].role_unclear.format(role=role)] + [f"- {according(lang, c.hit, c)}" for c in citations]
     return Answer(question, "\n".join(lines), False, lang, "fact", citations, confidence=min(confidence or 0.0, 0.5),

@@ -21,7 +21,6 @@ class Wording:
     unmet_time: str
     yes: str
     role_unclear: str
-    no_role: str
     roles: dict
 
 
@@ -37,7 +36,6 @@ WORDING = {
         unmet_time="Không có bài viết hay đoạn văn nào khớp thời gian {what}; gần nhất:",
         yes="Có",
         role_unclear="Các bài viết không nói rõ ai {role}; có thể là một trong các câu sau:",
-        no_role="Các bài viết phù hợp không nêu tên người {role}; gần nhất:",
         roles={"chair": "chủ trì", "speak": "phát biểu", "lead": "chỉ đạo hay dẫn đầu"},
     ),
     "en": Wording(
@@ -51,7 +49,6 @@ WORDING = {
         unmet_time="No article or passage matches the time {what}; nearest:",
         yes="Yes",
         role_unclear="The articles do not say clearly who {role}; possibly one of these:",
-        no_role="The matching articles name no one who {role}; nearest:",
         roles={"chair": "chaired", "speak": "spoke", "lead": "led"},
     ),
 }
