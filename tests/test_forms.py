@@ -228,3 +228,16 @@ def test_time_and_person_constraints_end_to_end(asked):
 def test_places_end_to_end(asked):
     for key in ("ward-2025", "ward-en"):
         assert "Nguyễn Tiến Sữ" in asked[key]["answer"] and _cites(asked[key], "002")
+
+
+def test_a_time_met_only_by_a_far_weaker_other_article_is_unmet():
+    from dataclasses import replace as _replace
+
+    from qa.answers.fact import off_topic
+
+    top, same, other = _hit("a", "d1"), _hit("b", "d1"), _hit("c", "d2")
+    same = _replace(same, passage=_replace(same.passage, passage_id="d1#1"), score=0.5)
+    top, other = _replace(top, score=0.033), _replace(other, score=0.015)
+    assert off_topic([top, other], frozenset({"d2#0"}))
+    assert not off_topic([top, same, other], frozenset({"d1#1", "d2#0"}))  # the same article meets it
+    assert not off_topic([top, other], frozenset({"d1#0"}))  # the best passage meets it
