@@ -17,7 +17,8 @@ Role = Literal["chair", "speak", "lead"]
 # question ("ai là …"), not a role: only verbs count.
 _ROLES: list[tuple[Role, str]] = [
     ("chair", r"dong chu tri|chu tri|chair(?:ed|s|ing)?|presid(?:ed|es|ing)|co-?chair(?:ed)?"),
-    ("lead", r"chi dao|dan dau|dung dau|truong doan|chi huy|led|leads|leading|headed|heads|directed|in charge"),
+    # "làm chỉ huy", "vị trí chỉ huy", "trưởng đoàn" name a post (a title question), not what someone did.
+    ("lead", r"chi dao|dan dau|dung dau|led|leads|leading|headed|directed"),
     ("speak", r"phat bieu|ket luan|cho biet|spoke|speak(?:s|ing)?|speech|address(?:ed)?|concluded|said"),
 ]
 _ROLE_RES = [(role, re.compile(rf"\b(?:{p})\b")) for role, p in _ROLES]
@@ -94,5 +95,5 @@ def persons_named(question: str, located: list[tuple[int, int]]) -> tuple[str, .
     text = "".join(masked)
     honoured = {m.end() for m in _HONORIFIC_NAME.finditer(text)}
     # Three words make a Vietnamese full name; two ("Châu Âu", "Đông Đức") only after "đồng chí", "ông", "bà".
-    return tuple(n for n in person_names(text)
+    return tuple(n for n in person_names(text, run_start=True)
                  if len(n.split()) >= 3 or any(text.startswith(n, at) for at in honoured))

@@ -67,6 +67,8 @@ def test_time_pinned_by_a_question():
 def test_persons_named_by_a_question_and_in_text():
     assert analyze("Đồng chí Nguyễn Văn Thành phát biểu gì?").persons == ("Nguyễn Văn Thành",)
     assert analyze("When did Ho Chi Minh City review QĐ 290?").persons == ()
+    assert analyze("How many members does the Tay Ho Red Cross have?").persons == ()
+    assert analyze("Was Doan Anh Vu tried?").persons == ("Doan Anh Vu",)
     assert person_names("Chủ trì hội nghị có các đồng chí Phạm Văn Hiểu, Phó Bí thư") == ["Phạm Văn Hiểu"]
     assert person_names("Ban Thường vụ Thành ủy Hà Nội và Thành phố Hồ Chí Minh") == []
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from index.text.places import distinct_localities, find_localities
 from index.records import Article, ArticleEntities, DocRef, Locality
-from index.text.refs import distinct_refs, find_refs, fold, resolve_misprints
+from index.text.refs import distinct_refs, find_refs, fold, has_diacritics, resolve_misprints
 
 __all__ = ["extract_entities", "passage_entities", "find_event_date", "find_people", "person_names",
            "distinct_refs", "distinct_localities"]
@@ -193,14 +193,22 @@ _FAMILY_FOLDED = frozenset(fold(f) for f in _FAMILY)
 _NOT_PERSON_BEFORE = re.compile(r"(?:phố|tỉnh|quận|huyện|phường|xã|thị trấn|tư tưởng|đường|city|of)\s+$", re.IGNORECASE)
 
 
-def person_names(text: str) -> list[str]:
+_OPENERS = frozenset("was were is are did does do has have had when where who how what which why ông bà mr mrs ms".split())
+
+
+def person_names(text: str, *, run_start: bool = False) -> list[str]:
     """Names as Vietnamese print them, without a title needed: a run of 2–4 capitalised words opening
-    with a family name ("Nguyễn Tiến Sữ", "Trương Thị Mai"; "Doan Anh Vu" typed without tone marks)."""
+    with a family name ("Nguyễn Tiến Sữ", "Trương Thị Mai"; "Doan Anh Vu" typed without tone marks).
+    ``run_start``: the family name must open its capitalised run (after an English question word at
+    most): "the Tay Ho Red Cross" holds no "Ho Red Cross"."""
     out: list[str] = []
     for run in _cap_runs(text):
         words = [m.group() for m in run]
         for k, w in enumerate(words):
-            if fold(w) in _FAMILY_FOLDED and 2 <= len(words) - k <= 4:
+            if run_start and k > 0 and not all(x.lower() in _OPENERS for x in words[:k]):
+                break
+            family = w in _FAMILY if has_diacritics(w) else fold(w) in _FAMILY_FOLDED  # "Trân Châu Cảng" is a place
+            if family and 2 <= len(words) - k <= 4:
                 if _NOT_PERSON_BEFORE.search(text[max(0, run[k].start() - 12) : run[k].start()]):
                     break
                 name = " ".join(words[k:])

@@ -136,9 +136,13 @@ def off_topic(hits, timed: frozenset[str]) -> bool:
 
 
 def in_time(corpus: "Corpus", hit, ask) -> bool:
+    """The passage states the asked time, or its article's stored dates do; an article with no stored date
+    (an encyclopaedia's, a news file without one) may state it in another passage."""
     article = corpus.article(hit.doc_id)
     dates = (article.date if article else None, corpus.entities(hit.doc_id).event_date)
-    return time_holds(ask, dates, hit.passage.text)
+    if time_holds(ask, dates, hit.passage.text):
+        return True
+    return article is not None and not any(dates) and time_holds(ask, (), article.text)
 
 
 def only_articles(found: "FactEvidence", allowed: frozenset[str]) -> "FactEvidence":
