@@ -120,18 +120,20 @@ def pinned(corpus: FacetReader, analysis: "QuestionAnalysis", doc_ids: Sequence[
 # 25-NQ/TW ngày 3/6/2013", "Kế hoạch số 92-KH/QU, ngày 1/8/2013"; "SN 1985" is a birth year.
 _DOC_DATE = re.compile(r"\d+\s*[-/]\s*[A-Za-zĐđ]+(?:/[A-Za-zĐđ-]+)*\s*,?\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/(?:19|20)\d\d")
 _BIRTH = re.compile(r"(?:SN|sinh năm|sinh)\s+(?:19|20)\d\d", re.IGNORECASE)
+# "tăng 12,2% so với năm 2010": a comparison's base year, not the time the figure is of.
+_COMPARED = re.compile(r"so với\s+(?:cùng kỳ\s+)?(?:năm\s+)?(?:19|20)\d\d", re.IGNORECASE)
 
 
 def time_holds(ask: "TimeAsk", dates: Sequence[str | None], passage_text: str) -> bool:
     """The article's stored dates (publication, event; ISO) or the passage itself put it in an asked year
     or month. The passage counts only for what it states of its own: not a cited document's date, not a
-    birth year."""
+    birth year, not a comparison's base ("so với năm 2010")."""
     stored = [d for d in dates if d]
     if any(d[:4] == str(y) for d in stored for y in ask.years):
         return True
     if any(d[:7] == f"{y:04d}-{m:02d}" for d in stored for y, m in ask.months):
         return True
-    text = _BIRTH.sub(" ", _DOC_DATE.sub(" ", passage_text))
+    text = _COMPARED.sub(" ", _BIRTH.sub(" ", _DOC_DATE.sub(" ", passage_text)))
     if any(re.search(rf"(?<![\d.,]){y}(?!\d)", text) for y in ask.years):
         return True
     return any(re.search(rf"(?<!\d)0?{m}\s*/\s*{y}(?!\d)|tháng\s+0?{m}\s+năm\s+{y}(?!\d)", text, re.IGNORECASE)

@@ -87,6 +87,7 @@ def test_time_holds_on_stored_dates_or_what_the_passage_states():
     assert not time_holds(TimeAsk((2013,), (), "năm 2013"), (None, None),
                           "thực hiện Nghị quyết số 25-NQ/TW ngày 3/6/2013 của Ban Chấp hành")
     assert not time_holds(TimeAsk((1985,), (), "năm 1985"), (None, None), "Đoàn Anh Vũ, SN 1985, trú tại")
+    assert not time_holds(TimeAsk((2010,), (), "năm 2010"), (None, None), "126 chi hội (tăng 12,2% so với năm 2010)")
     month = TimeAsk((), ((2020, 7),), "tháng 7/2020")
     assert time_holds(month, ("2020-07-16", None), "") and time_holds(month, (None, None), "Chiều 15/7/2020, Ban")
     assert not time_holds(month, ("2020-08-01", None), "Chiều 15/8/2020")
