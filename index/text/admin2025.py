@@ -192,10 +192,9 @@ def new_wards_in(text: str) -> list[tuple[str, list[Locality]]]:
     text names ("Phường Thanh Khê", "phuong thanh khe") where no pre-2025 ward of that name is meant."""
     from index.text.refs import fold_with_offsets
 
-    t = _tables()
-    if t is None:
-        return []
     folded, off = fold_with_offsets(text)
+    if not _NEW_WARD_RE.search(folded) or _tables() is None:  # the tables load once, only when needed
+        return []
     old_wards = _old_ward_names()
     out = []
     for m in _NEW_WARD_RE.finditer(folded):
