@@ -137,12 +137,16 @@ def off_topic(hits, timed: frozenset[str]) -> bool:
 
 def in_time(corpus: "Corpus", hit, ask) -> bool:
     """The passage states the asked time, or its article's stored dates do; an article with no stored date
-    (an encyclopaedia's, a news file without one) may state it in another passage."""
+    (an encyclopaedia's, a news file without one) may state it in another passage, a month by its year."""
     article = corpus.article(hit.doc_id)
     dates = (article.date if article else None, corpus.entities(hit.doc_id).event_date)
     if time_holds(ask, dates, hit.passage.text):
         return True
-    return article is not None and not any(dates) and time_holds(ask, (), article.text)
+    if article is None or any(dates):
+        return False
+    # Undated: the article states the year somewhere (a month may be written out, "tháng Ba năm 1940").
+    loose = replace(ask, years=ask.years + tuple(y for y, _ in ask.months), months=())
+    return time_holds(loose, (), hit.passage.text) or time_holds(loose, (), article.text)
 
 
 def only_articles(found: "FactEvidence", allowed: frozenset[str]) -> "FactEvidence":
