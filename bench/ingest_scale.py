@@ -61,6 +61,7 @@ def _child(args) -> int:
         "merged": len(report.merged), "skipped": len(report.skipped), "passages_added": report.passages_added,
         "passages_embedded": report.passages_embedded, "seconds": round(report.seconds, 2),
         "embed_seconds": round(report.embed_seconds, 2), "commits": report.batches, "wall_seconds": round(wall, 2),
+        "embed_cpu_seconds": round(report.embed_cpu_seconds, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }), flush=True)
     return 0
@@ -91,6 +92,8 @@ def _run(jsonl: Path, folder: Path, *, fake: bool, batch: int, kill_at: float | 
             result["passages_per_s"] = round(result["passages_added"] / max(result["seconds"], 1e-9), 2)
             # With Ray, embed_seconds is the workers' time embedding: passages per second of one worker.
             result["embedded_per_embed_s"] = round(result["passages_embedded"] / max(result["embed_seconds"], 1e-9), 2)
+            # Passages per CPU-second of embedding: what one dedicated core would do, whatever the load.
+            result["embedded_per_cpu_s"] = round(result["passages_embedded"] / max(result["embed_cpu_seconds"], 1e-9), 2)
             result["load_1min_before_after"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
             return result
     err = proc.stderr.read()

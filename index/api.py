@@ -143,7 +143,7 @@ class Index:
             from .ingest.ray_stages import ingest_on_ray, require_ray
 
             require_ray()  # before the write lock and the model: a missing extra fails at once
-            return self._writing(lambda ctx: ingest_on_ray(ctx, paths, ray), on_progress, total)
+            return self._writing(lambda ctx: ingest_on_ray(ctx, paths, ray, progress), on_progress, total)
         items = iter_sources(paths, limits=ReadLimits.from_settings(self.settings), progress=progress)
         return self._writing(lambda ctx: ingest_items(ctx, items), on_progress, total)
 

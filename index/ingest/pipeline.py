@@ -44,8 +44,9 @@ class IngestReport:
     passages_added: int = 0
     passages_embedded: int = 0  # vectors computed now (the rest came from the cache)
     seconds: float = 0.0
-    embed_seconds: float = 0.0
+    embed_seconds: float = 0.0  # with Ray: the workers' time embedding, summed
     batches: int = 0  # commits made
+    embed_cpu_seconds: float = 0.0  # CPU time of embedding (every thread; with Ray, the workers'): load-proof
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Staged:
     signature: "np.ndarray | None" = None
     vectors: dict = field(default_factory=dict)  # vector_key -> vector the worker computed
     embed_seconds: float = 0.0  # the worker's time embedding them
+    embed_cpu_seconds: float = 0.0  # and the CPU time it took
 
     @property
     def origin(self) -> str:
@@ -125,6 +127,7 @@ class _Run:
     passages: int = 0
     embedded: int = 0
     embed_seconds: float = 0.0
+    embed_cpu_seconds: float = 0.0
     batches: int = 0
     last_emit: float = 0.0
     # The batch in flight: read, then prepared and embedded (vectors kept), then committed.
@@ -139,7 +142,7 @@ class _Run:
             added=tuple(self.added), updated=tuple(self.updated), unchanged=tuple(self.unchanged),
             skipped=tuple(self.skipped), merged=tuple(self.merged), passages_added=self.passages,
             passages_embedded=self.embedded, seconds=time.perf_counter() - self.started,
-            embed_seconds=self.embed_seconds, batches=self.batches,
+            embed_seconds=self.embed_seconds, batches=self.batches, embed_cpu_seconds=self.embed_cpu_seconds,
         )
 
 
@@ -230,6 +233,7 @@ def _embed(ctx: Context, run: _Run, known: dict[str, str], deletes: Sequence[str
             if staged is not None:
                 given.update(staged.vectors)
                 run.embed_seconds += staged.embed_seconds
+                run.embed_cpu_seconds += staged.embed_cpu_seconds
             continue
         path, line = prov.split_origin(article.origin)
         run.copies.append(prov.DuplicateRow(
@@ -246,10 +250,12 @@ def _embed(ctx: Context, run: _Run, known: dict[str, str], deletes: Sequence[str
         ctx.conn.execute("COMMIT")
         run.embedded += len(given)
     if fresh:
+        cpu = time.process_time()
         embedded, seconds = writer.embed_missing(ctx.conn, ctx.embedder, fresh,
                                                  batch=max(ctx.settings.embed_batch_size * 8, 64))
         run.embedded += embedded
         run.embed_seconds += seconds
+        run.embed_cpu_seconds += time.process_time() - cpu
 
 
 def _commit(ctx: Context, run: _Run, known: dict[str, str], copies: dict[str, str], deletes: Sequence[str]) -> None:

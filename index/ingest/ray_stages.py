@@ -24,7 +24,7 @@ import pickle
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from index.records import SourceDoc
 
@@ -61,8 +61,10 @@ def require_ray():
     return ray
 
 
-def ingest_on_ray(ctx: "Context", paths: Sequence[str | Path], options: RayOptions) -> "IngestReport":
-    """Ingest ``paths`` with the stages on Ray and this process as the one writer (holding ``ctx``)."""
+def ingest_on_ray(ctx: "Context", paths: Sequence[str | Path], options: RayOptions,
+                  progress: Callable[[str], None] | None = None) -> "IngestReport":
+    """Ingest ``paths`` with the stages on Ray and this process as the one writer (holding ``ctx``);
+    ``progress`` gets a line when the cluster is up (starting one takes seconds)."""
     from index.store import generations as gen
     from index.store import provenance as prov
     from index.store import sqlite as store
@@ -76,7 +78,11 @@ def ingest_on_ray(ctx: "Context", paths: Sequence[str | Path], options: RayOptio
         _start(ray, options)
     try:
         known = (store.article_hashes(ctx.conn), prov.duplicate_hashes(ctx.conn))
-        workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        workers = options.workers or max(1, cpus)
+        if progress is not None:
+            progress(f"Ray cluster {'started here' if started_here else 'joined'}: {cpus} CPUs, "
+                     f"{workers} embedding workers")
         limits = ReadLimits.from_settings(ctx.settings)
         db = ctx.root / gen.DB_NAME
         dataset = _dataset(ray, _units(paths, limits), ctx.settings, limits, ray.put(known), workers, str(db))
@@ -109,7 +115,7 @@ def _dataset(ray, units: list[bytes], settings: "Settings", limits, known_ref, w
     # work), and reading or cleaning a file between two embedding calls fits in what they leave.
     light = dict(num_cpus=0, compute=ray.data.TaskPoolStrategy(size=max(2, workers)), batch_size=1,
                  batch_format="numpy")
-    return (ray.data.from_items([{"blob": u} for u in units], override_num_blocks=max(1, len(units)))
+    return (ray.data.from_items([{"blob": u} for u in units], override_num_blocks=max(1, min(len(units), 5000)))
             .map_batches(_read_stage, fn_kwargs={"limits": limits}, **light)
             .map_batches(_clean_stage, fn_kwargs={"settings": settings, "known": known_ref},
                          **{**light, "batch_size": EMBED_BATCH_ARTICLES})
@@ -255,9 +261,10 @@ class EmbedWorker:
         for item in items:
             if getattr(item, "prepared", None) is not None:
                 todo = {k: t for k, t in zip(item.prepared.vector_keys, item.prepared.model_inputs) if k not in cached}
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 vectors = self.embedder.encode_passages(list(todo.values())) if todo else []
-                item = replace(item, vectors=dict(zip(todo, vectors)), embed_seconds=time.perf_counter() - started)
+                item = replace(item, vectors=dict(zip(todo, vectors)), embed_seconds=time.perf_counter() - started,
+                               embed_cpu_seconds=time.process_time() - cpu)
             out.append(item)
         return _rows(out)
 
