@@ -110,7 +110,7 @@ def _dataset(ray, units: list[bytes], settings: "Settings", limits, known_ref, w
     ctx.enable_progress_bars = False  # progress is the ingest's own bar
     import logging
 
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.ERROR)  # "progress bars disabled" and execution notes
     # The light stages reserve no CPU: the embedding workers hold one each (embedding is ~90 % of the
     # work), and reading or cleaning a file between two embedding calls fits in what they leave.
     light = dict(num_cpus=0, compute=ray.data.TaskPoolStrategy(size=max(2, workers)), batch_size=1,
