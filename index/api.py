@@ -298,6 +298,9 @@ class Index:
                 continue
             pids = store.pids_with_facet(conn, facet, values)
             allowed = pids if allowed is None else allowed & pids
+        if filters.articles:
+            pids = store.pids_of_docs(conn, filters.articles)
+            allowed = pids if allowed is None else allowed & pids
         return allowed if allowed is not None else set()
 
     def docs_matching(self, filters: SearchFilters) -> set[str]:

@@ -129,9 +129,11 @@ class SearchFilters:
     docs: tuple[str, ...] = ()
     localities: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    # Article ids the search is confined to (what the QA layer's checked constraints allow); not a user filter.
+    articles: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.docs or self.localities or self.years)
+        return bool(self.docs or self.localities or self.years or self.articles)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ say how sure the choice is."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -54,9 +54,10 @@ def top_probability(scores: Sequence[float]) -> float:
 
 
 def choose(question: str, answer_type: str, hits: Sequence, query_vector, encode_sentences, lexical,
-           models: Models, *, passage_scores: Sequence[float] | None = None, given: Sequence[str] = ()) -> Choice:
+           models: Models, *, passage_scores: Sequence[float] | None = None, given: Sequence[str] = (),
+           wanted=None) -> Choice:
     cands, matrix = sentence_candidates(question, answer_type, hits, query_vector, encode_sentences, lexical,
-                                        passage_scores=passage_scores, given=given)
+                                        passage_scores=passage_scores, given=given, wanted=wanted)
     if not cands:
         return Choice((), (), None, False)
     if models.sentence is not None:
@@ -72,3 +73,17 @@ def choose(question: str, answer_type: str, hits: Sequence, query_vector, encode
         return Choice(ranked, ranked_scores, None, False)
     confidence = models.calibration.confidence(top_probability(ranked_scores))
     return Choice(ranked, ranked_scores, confidence, confidence < models.calibration.threshold)
+
+
+def restrict(choice: Choice, keep, models: Models) -> Choice:
+    """The choice among the candidates ``keep`` accepts (an expected answer type). The confidence stays the
+    share of the new first among ALL candidates, calibrated: dropping sentences of the wrong type does not
+    make the ranker surer of one it placed below them."""
+    kept = [(c, s) for c, s in zip(choice.candidates, choice.scores) if keep(c)]
+    if len(kept) == len(choice.candidates) or not kept or models.calibration is None:
+        return replace(choice, candidates=tuple(c for c, _ in kept), scores=tuple(s for _, s in kept))
+    scores = np.asarray(choice.scores, dtype=np.float64)
+    share = float(np.exp(kept[0][1] - scores.max()) / np.exp(scores - scores.max()).sum())
+    confidence = models.calibration.confidence(share)
+    return Choice(tuple(c for c, _ in kept), tuple(s for _, s in kept), confidence,
+                  confidence < models.calibration.threshold)

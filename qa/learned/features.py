@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -142,6 +142,7 @@ def sentence_candidates(
     passage_scores: Sequence[float] | None = None,
     top_passages: int = 3,
     given: Sequence[str] = (),
+    wanted: Callable[[str], object] | None = None,
 ) -> tuple[list[SentenceCandidate], np.ndarray]:
     """The sentences that compete (those of the top passages holding an answer of the expected type, as
     ``qa.rank.rank_sentences`` draws them) and their feature rows, columns SENTENCE_FEATURES."""
@@ -151,9 +152,12 @@ def sentence_candidates(
     noun = ev.counted_noun(question) if answer_type == "count" else None
     asked_refs = ev._asked_refs(question) if answer_type == "date" else set()
     passages = [(i, hit, ev.sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top_passages])]
-    if noun:
+    # Lower passages compete with the sentences that hold what was asked: the count of the noun asked
+    # about ("126 chi hội"), or what ``wanted`` accepts (an amount of money).
+    fills = (lambda t: ev.fills_slot(t, noun)) if noun else wanted
+    if fills:
         for i, hit in enumerate(hits[top_passages:ev.SLOT_FROM_TOP], start=top_passages):
-            spans = [(s, e) for s, e in ev.sentence_spans(hit.passage.text) if ev.fills_slot(hit.passage.text[s:e], noun)]
+            spans = [(s, e) for s, e in ev.sentence_spans(hit.passage.text) if fills(hit.passage.text[s:e])]
             if spans:
                 passages.append((i, hit, spans))
     sentences = [(i, hit, j, len(spans), s, e, hit.passage.text[s:e])

@@ -1,0 +1,36 @@
+"""Questions about today ("Giá vàng hôm nay là bao nhiêu?", "What is the gold price today?"): only an
+article dated today (or yesterday, for a story filed late at night) can answer them. An archive of older
+news holds what a price *was*; quoting it as today's is a confident wrong answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable, Iterable
+
+from index.text import fold
+
+# Matched folded (no tone marks, lower case). Not "bây giờ" / "hiện nay" / "now": "what is the city now
+# called?" asks for the present state an encyclopaedia article gives, not for today's news.
+_TODAY = re.compile(r"\b(?:hom nay|today|tonight|toi nay)\b")
+
+
+def asks_about_today(question: str) -> bool:
+    return bool(_TODAY.search(fold(question)))
+
+
+def today() -> dt.date:
+    """The date questions about "today" refer to (a function, so tests can pin it)."""
+    return dt.date.today()
+
+
+def dated_today(doc_ids: Iterable[str], date_of: Callable[[str], str | None], on: dt.date | None = None) -> set[str]:
+    """The articles among ``doc_ids`` dated ``on`` (default: today) or the day before."""
+    day = on or today()
+    wanted = {day.isoformat(), (day - dt.timedelta(days=1)).isoformat()}
+    return {d for d in doc_ids if (date_of(d) or "")[:10] in wanted}
+
+
+def today_label(lang: str, on: dt.date | None = None) -> str:
+    day = on or today()
+    return f"hôm nay ({day.day:02d}/{day.month:02d}/{day.year})" if lang == "vi" else f"today ({day.isoformat()})"
