@@ -31,6 +31,9 @@ DISTRACTORS = [
      "Công an huyện Hưng Nguyên, tỉnh Nghệ An đã bắt giữ đối tượng dùng dao cướp tiệm vàng.\n\n"
      "Tài sản bị cướp gồm trang sức trị giá khoảng 500 triệu đồng và 70 triệu đồng tiền mặt. Đối tượng khai "
      "đã bán một phần số vàng cho một tiệm vàng khác."),
+    ("news-dongda-theft", "Bắt đối tượng trộm 51 máy tính ở quận Đống Đa",
+     "Công an phường Ô Chợ Dừa, quận Đống Đa, Hà Nội vừa bắt đối tượng trộm 51 máy tính xách tay.\n\n"
+     "Tổng giá trị tài sản bị trộm khoảng 1 tỷ đồng; đối tượng có 3 tiền án về tội trộm cắp."),
 ]
 
 
@@ -106,3 +109,15 @@ def test_today_is_a_checked_time(mixed_index, monkeypatch):
         == {"news-gold-robbery"}
     later = qa.answer(mixed_index, "Giá vàng hôm nay là bao nhiêu?")
     assert all(c.hit.doc_id.startswith("news-") for c in later.citations)
+
+
+def test_an_organisation_the_question_names_is_checked(mixed_index):
+    from qa.organisations import asked_organisations, names_organisation
+
+    (red_cross,) = asked_organisations("How many members does the Red Cross of Dong Da have?")
+    assert names_organisation("Quận ủy chỉ đạo Hội CTĐ từ quận đến cơ sở", red_cross)
+    assert not asked_organisations("Hội An có bao nhiêu di tích?")
+    absent = qa.answer(mixed_index, "Hội Chữ thập đỏ quận Đống Đa có bao nhiêu hội viên?")
+    assert absent.abstained and "Hội Chữ thập đỏ" in absent.text, absent.text
+    present = qa.answer(mixed_index, "Hội Chữ thập đỏ quận Tây Hồ có bao nhiêu hội viên?")
+    assert not present.abstained and all(c.hit.doc_id.startswith("000") for c in present.citations)

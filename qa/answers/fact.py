@@ -14,6 +14,7 @@ from ..gloss import Gloss
 from ..learned import choose, restrict, shipped_models
 from ..constraints import names_everyone, pinned, time_holds
 from ..rank import coverage, idf_weights, pick_variant, unknown_share
+from ..organisations import asked_organisations, names_organisation
 from ..recency import asks_about_today, dated_today, today_label
 from ..records import Answer, Citation
 from ..retrieve import fact_evidence
@@ -76,6 +77,14 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
         # articles the passage of theirs that answers may rank below the first page.
         found = only_articles(fact_evidence(corpus, question, analysis, replace(filters, articles=tuple(sorted(seen)))),
                               pins.allowed)
+    organisations = asked_organisations(question)
+    if organisations:  # an organisation the question names ("Hội Chữ thập đỏ"): only articles that name it
+        naming = frozenset(d for d in {h.doc_id for h in found.hits}
+                           if all(names_organisation(_full_text(corpus, d), o) for o in organisations))
+        if not naming:
+            return abstain(question, lang, found.hits[:RELATED_SHOWN],
+                           unmet=" + ".join(o.label for o in organisations))
+        found = only_articles(found, naming)
     if analysis.persons:  # a person the question names: only articles that name them
         named = frozenset(h.doc_id for h in found.hits if names_everyone(corpus, h.doc_id, analysis.persons))
         if not named:
@@ -114,7 +123,7 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
     threshold = models.calibration.threshold if models.calibration is not None else 0.0
     # Too unsure for a question that names a place or document (MIN_CONFIDENCE): only a person named in the
     # asked role, or a literal yes/no verdict, may still stand (each is checked on its quote), not a hedge.
-    unsure = pins.allowed is not None and choice.confidence is not None and choice.confidence < MIN_CONFIDENCE
+    unsure = (pins.allowed is not None or bool(organisations)) and choice.confidence is not None and choice.confidence < MIN_CONFIDENCE
     if analysis.asks_role:  # who chaired / spoke / led: a named person in that role
         people = {h.doc_id: {name for name, _ in corpus.entities(h.doc_id).people} for h in hits}
         named = who_answer(question, analysis, choice.candidates, hits, people, choice.confidence, threshold)
@@ -146,6 +155,11 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
     lines = [WORDING[lang].possibly] + [f"- {according(lang, c.hit, c)}" for c in citations]
     return Answer(question, "\n".join(lines), False, lang, "fact", citations, confidence=choice.confidence,
                   candidates=tuple((c.quote, c.n) for c in citations[1:]))
+
+
+def _full_text(corpus: "Corpus", doc_id: str) -> str:
+    article = corpus.article(doc_id)
+    return f"{article.title}\n{article.text}" if article else ""
 
 
 def off_topic(hits, timed: frozenset[str]) -> bool:
