@@ -274,6 +274,8 @@ class Profile:
         # LexicalIndex.build (tokenising every passage in Python) up to this size; the fast path above it
         self.real_lexical_max = getattr(args, "real_lexical_max", None) or (1_000 if quick else 10_000)
         self.stock = not getattr(args, "skip_stock", False)
+        self.keep_under = (Path(getattr(args, "out", None) or "bench-results") / "indexes"
+                           if getattr(args, "keep", False) else None)
 
 
 

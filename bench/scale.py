@@ -312,7 +312,14 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
     out["rss_growth_since_size_start_mb"] = mb(rss_bytes() - rss0)
     out["process_peak_rss_mb"] = mb(peak_rss_bytes())
     del flat, loaded, idx
-    shutil.rmtree(folder, ignore_errors=True)
+    if profile.keep_under is not None:
+        profile.keep_under.mkdir(parents=True, exist_ok=True)
+        kept = profile.keep_under / folder.name
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.move(str(folder), kept)
+        out["kept_index"] = str(kept)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
     release_memory()
     return out
 

@@ -24,7 +24,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 import numpy as np
 
@@ -237,6 +237,7 @@ class OnnxEmbedder(BundledModelIdentity):
         pad = int(tokenizer.pad_token_id)
         order = sorted(range(len(items)), key=lambda i: -len(encoded[i]))
         out = np.empty((len(items), BUNDLED_DIM), dtype=np.float32)
+        batches = []
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
             width = len(encoded[rows[0]])
@@ -246,8 +247,13 @@ class OnnxEmbedder(BundledModelIdentity):
                 seq = encoded[i]
                 ids[r, : len(seq)] = seq
                 mask[r, : len(seq)] = 1
-            out[rows] = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            batches.append((rows, {"input_ids": ids, "attention_mask": mask}))
+        for (rows, _), vectors in zip(batches, self._run_batches(session, [feed for _, feed in batches])):
+            out[rows] = vectors
         return as_unit_rows(out, len(items), BUNDLED_DIM)
+
+    def _run_batches(self, session: Any, feeds: list[dict]) -> Iterable[np.ndarray]:
+        return (session.run(None, feed)[0] for feed in feeds)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, QUERY_PREFIX)
@@ -275,4 +281,19 @@ class OnnxInt8Embedder(OnnxEmbedder):
         num_threads: int | None = None,
     ) -> None:
         del batch_size  # accepted for the factory's uniform call; see the class doc
-        super().__init__(model_dir, "int8", batch_size=1, num_threads=num_threads)
+        # Texts run side by side, one ONNX thread each, rather than one text on all threads: a single
+        # text splits badly across threads (~20 short sentences of a question: 2 threads on one text at a
+        # time vs one text per thread, see docs/scale.md), and the vectors are the same bit for bit.
+        self.text_threads = int(num_threads or min(os.cpu_count() or 1, 2) or 1)
+        super().__init__(model_dir, "int8", batch_size=1, num_threads=1)
+        self._pool: Any = None
+
+    def _run_batches(self, session: Any, feeds: list[dict]) -> Iterable[np.ndarray]:
+        if self.text_threads < 2 or len(feeds) < 2:
+            return super()._run_batches(session, feeds)
+        with self._lock:
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(max_workers=self.text_threads, thread_name_prefix="tracuu-onnx")
+        return self._pool.map(lambda feed: session.run(None, feed)[0], feeds)

@@ -18,11 +18,28 @@ import numpy as np
 
 # A filter keeping fewer than 1/FILTER_SHARE of a segment's rows is scored row by row.
 FILTER_SHARE = 8
+# The top-k selection of a segment this large first finds a floor from every SAMPLE_STRIDE-th score.
+SAMPLE_MIN_ROWS = 1 << 16
+SAMPLE_STRIDE = 16
+
+
+def _floor(scores: np.ndarray, k: int) -> np.float32:
+    """A score no greater than the k-th highest: the k-th highest of every SAMPLE_STRIDE-th row (a subset's
+    k-th best cannot beat the whole's). Rows below it cannot be in the top k, so the selection below
+    sorts a few hundred rows instead of every positive one (most rows, for a question with common words)."""
+    if len(scores) < SAMPLE_MIN_ROWS:
+        return np.float32(0)
+    sample = scores[::SAMPLE_STRIDE]
+    if len(sample) <= k:
+        return np.float32(0)
+    kth = np.partition(sample, len(sample) - k)[len(sample) - k]
+    return np.float32(kth) if kth > 0 else np.float32(0)
 
 
 def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` highest positive ``scores``, best first, ties to the lower index."""
-    pos = np.flatnonzero(scores > 0)
+    floor = _floor(scores, k) if k > 0 else np.float32(0)
+    pos = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
     if k <= 0 or not len(pos):
         return pos[:0]
     if len(pos) > k:

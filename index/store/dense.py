@@ -102,6 +102,28 @@ class DenseIndex:
 
         return faiss.vector_to_array(self._index.id_map).astype(np.int64)
 
+    def stored_vectors(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(pids, vectors) exactly as added, read back from a flat or IVF-Flat index (both keep float32
+        vectors as given), so a merge needs no database read; None for a structure that does not (HNSW)."""
+        import faiss
+
+        inner = _inner(self._index)
+        ids = self.ids()
+        dim = inner.d
+        if type(inner) in (faiss.IndexFlatIP, faiss.IndexFlat):
+            return ids, faiss.rev_swig_ptr(inner.get_xb(), inner.ntotal * dim).reshape(-1, dim).copy()
+        if type(inner) is not faiss.IndexIVFFlat:
+            return None
+        lists = inner.invlists
+        vectors = np.empty((inner.ntotal, dim), dtype=np.float32)
+        for lst in range(inner.nlist):
+            size = lists.list_size(lst)
+            if size:
+                rows = faiss.rev_swig_ptr(lists.get_ids(lst), size)
+                codes = faiss.rev_swig_ptr(lists.get_codes(lst), size * dim * 4)
+                vectors[rows] = np.frombuffer(codes, dtype=np.float32).reshape(size, dim)
+        return ids, vectors
+
     def search(self, query_vector: np.ndarray, k: int, *, allowed: Iterable[int] | None = None,
                excluded: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top-k (pid, cosine). ``allowed`` restricts the search to those pids (filters); ``excluded`` leaves

@@ -23,6 +23,7 @@ import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -97,13 +98,19 @@ class Segment:
         return at[self.pids[at] == pids] if len(self.pids) else at[:0]
 
 
-def build_segment(conn: sqlite3.Connection, root: Path, seg_id: int, pids: np.ndarray, model_id: str, dim: int) -> int:
-    """Write ``seg-<seg_id>`` for ``pids`` (sorted) from the rows visible to ``conn``; returns its size."""
-    vectors, texts = _rows_of(conn, pids, model_id, dim)
+def build_segment(conn: sqlite3.Connection, root: Path, seg_id: int, pids: np.ndarray, model_id: str, dim: int,
+                  *, merged_from: Sequence[int] = ()) -> int:
+    """Write ``seg-<seg_id>`` for ``pids`` (sorted) from the rows visible to ``conn``; returns its size.
+    ``merged_from``: live segments holding every one of ``pids``, whose term frequencies are merged
+    (``Postings.merge``) instead of tokenising the texts again."""
+    vectors = merge_vectors(root, merged_from, pids, dim) if merged_from else None
+    texts: list[str] = []
+    if vectors is None:
+        vectors, texts = _rows_of(conn, pids, model_id, dim, with_texts=not merged_from)
     factory = choose_factory(len(pids))
     dense = DenseIndex.build(pids, vectors, dim, factory)
     del vectors
-    lexical = build_variants(texts)
+    lexical = merge_postings(root, merged_from, pids) if merged_from else build_variants(texts)
     final = seg_dir(root, seg_id)
     tmp = root / f".tmp-{final.name}-{os.getpid()}"
     for stale in (final, tmp):
@@ -121,15 +128,55 @@ def build_segment(conn: sqlite3.Connection, root: Path, seg_id: int, pids: np.nd
     return len(pids)
 
 
-def _rows_of(conn: sqlite3.Connection, pids: np.ndarray, model_id: str, dim: int) -> tuple[np.ndarray, list[str]]:
+def merge_postings(root: Path, seg_ids: Sequence[int], pids: np.ndarray) -> dict[str, Postings]:
+    """Both token variants of ``pids`` (sorted) from the term frequencies of the segments holding them."""
+    sources = []
+    for seg_id in seg_ids:
+        folder = seg_dir(root, seg_id)
+        old = np.load(folder / "pids.npy")
+        at = np.searchsorted(pids, old)
+        at[at == len(pids)] = 0
+        sources.append((folder, np.where(pids[at] == old, at, -1) if len(pids) else np.full(len(old), -1)))
+    covered = np.zeros(len(pids), dtype=bool)
+    for _, new_row in sources:
+        covered[new_row[new_row >= 0]] = True
+    if not covered.all():
+        raise SegmentError(f"{int((~covered).sum())} passages to merge are in none of segments {list(seg_ids)}")
+    return {name: Postings.merge([(Postings.load(folder, name), new_row) for folder, new_row in sources], len(pids))
+            for name in VARIANTS}
+
+
+def merge_vectors(root: Path, seg_ids: Sequence[int], pids: np.ndarray, dim: int) -> np.ndarray | None:
+    """The vectors of ``pids`` (sorted) read back from the segments' FAISS files (exact: they store float32
+    as added), None when a segment's structure does not keep them (the database is read instead)."""
+    out = np.empty((len(pids), dim), dtype=np.float32)
+    found = np.zeros(len(pids), dtype=bool)
+    for seg_id in seg_ids:
+        folder = seg_dir(root, seg_id)
+        info = json.loads((folder / "info.json").read_text())
+        stored = DenseIndex.load(folder / "dense.faiss", info["factory"]).stored_vectors()
+        if stored is None or (len(stored[1]) and stored[1].shape[1] != dim):
+            return None
+        ids, vectors = stored
+        at = np.searchsorted(pids, ids)
+        at[at == len(pids)] = 0
+        hit = pids[at] == ids if len(pids) else np.zeros(len(ids), dtype=bool)
+        out[at[hit]] = vectors[hit]
+        found[at[hit]] = True
+    return out if found.all() else None
+
+
+def _rows_of(conn: sqlite3.Connection, pids: np.ndarray, model_id: str, dim: int, *,
+             with_texts: bool = True) -> tuple[np.ndarray, list[str]]:
     """Vectors and keyword texts (title + passage, see ``store.iter_passage_texts``) of ``pids``, in order."""
     vectors = np.empty((len(pids), dim), dtype=np.float32)
     texts: list[str] = [""] * len(pids)
     row_of = {int(p): i for i, p in enumerate(pids)}
     lo, hi = (int(pids[0]), int(pids[-1])) if len(pids) else (0, -1)
     found = 0
+    text_sql = "a.title || char(10) || p.text" if with_texts else "''"
     for pid, text, blob in conn.execute(
-        "SELECT p.pid, a.title || char(10) || p.text, v.vector FROM passages p JOIN articles a USING(doc_id)"
+        f"SELECT p.pid, {text_sql}, v.vector FROM passages p JOIN articles a USING(doc_id)"
         " LEFT JOIN vectors v ON v.vector_key = p.vector_key AND v.model_id = ? WHERE p.pid BETWEEN ? AND ?",
         (model_id, lo, hi),
     ):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from tracuu import __version__
 
@@ -154,7 +154,7 @@ def merge_once(conn: "sqlite3.Connection", root: Path, *, max_passages: int | No
         conn.execute(f"UPDATE segments SET dropped_gen = ? WHERE seg_id IN ({','.join('?' * len(chosen))})",
                      (generation, *chosen))
         if len(live):
-            _add_segment(conn, root, meta, live, generation)
+            _add_segment(conn, root, meta, live, generation, merged_from=chosen)
         gone = np.concatenate([sizes[s][0] for s in chosen])
         conn.executemany("DELETE FROM tombstones WHERE pid = ?", ((int(p),) for p in gone[np.isin(gone, dead)]))
         store.set_meta(conn, "generation", str(generation))
@@ -168,9 +168,10 @@ def optimize(conn: "sqlite3.Connection", root: Path) -> int:
     return len(segs.live_segments(conn))
 
 
-def _add_segment(conn, root: Path, meta: dict[str, str], pids: np.ndarray, generation: int) -> None:
+def _add_segment(conn, root: Path, meta: dict[str, str], pids: np.ndarray, generation: int, *,
+                 merged_from: Sequence[int] = ()) -> None:
     seg_id = int(meta.get("next_segment", "1"))
-    segs.build_segment(conn, root, seg_id, pids, meta["model_id"], int(meta["dim"]))
+    segs.build_segment(conn, root, seg_id, pids, meta["model_id"], int(meta["dim"]), merged_from=merged_from)
     conn.execute("INSERT INTO segments(seg_id, passages, created_gen) VALUES (?, ?, ?)", (seg_id, len(pids), generation))
     store.set_meta(conn, "next_segment", str(seg_id + 1))
     meta["next_segment"] = str(seg_id + 1)
