@@ -408,6 +408,16 @@ def test_old_segments_are_collected_only_after_a_newer_commit(tmp_path, monkeypa
 
     idx.ingest([base_dir / names[3]])
     assert folders() == [4, 5]
+
+    # A writer killed between its commit and its clean-up leaves dropped folders behind; the next writer
+    # removes them as it starts, even when it commits nothing.
+    assert idx.optimize() == 1  # 4 and 5 dropped, 6 live
+    monkeypatch.setattr(segments, "collect_garbage", lambda *a, **k: None)  # the kill: no clean-up
+    idx.ingest([base_dir / names[4]])
+    monkeypatch.undo()
+    assert folders() == [4, 5, 6, 7]
+    assert idx.ingest([base_dir / names[4]]).added == ()  # unchanged: no commit
+    assert folders() == [6, 7]
     assert reader.search(marker(3), k=1)[0].doc_id == names[3]  # the reader follows the new generation
     assert _open(idx.root).doctor() == []
 

@@ -61,7 +61,17 @@ def open_writer(db_path: Path, embedder: "Embedder", check: Callable[[dict[str, 
     conn = store.connect(db_path)
     store.init_schema(conn, model_id=embedder.model_id, dim=embedder.dim)
     check(store.get_meta(conn))
+    collect_leftovers(conn, db_path.parent)
     return conn
+
+
+def collect_leftovers(conn: "sqlite3.Connection", root: Path) -> None:
+    """What a writer killed between its commit and its clean-up left behind (dropped segments' folders, a
+    temp folder), removed by the rule the clean-up follows; called under the write lock as a writer starts,
+    since the next command may commit nothing."""
+    meta = store.get_meta(conn)
+    if segs.has_segments(conn) and "segmented_upto" in meta:  # never an index still read from gen-* folders
+        segs.collect_garbage(conn, root, int(meta.get("generation", "0")))
 
 
 def embed_missing(conn: "sqlite3.Connection", embedder: "Embedder", prepared: Iterable, *, batch: int) -> tuple[int, float]:
@@ -164,6 +174,7 @@ def merge_once(conn: "sqlite3.Connection", root: Path, *, max_passages: int | No
 def optimize(conn: "sqlite3.Connection", root: Path) -> int:
     """Merge every segment into one, dropping tombstoned passages; returns the number of segments left."""
     segs.ensure_schema(conn)
+    collect_leftovers(conn, root)
     merge_once(conn, root, everything=True)
     return len(segs.live_segments(conn))
 
