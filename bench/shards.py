@@ -57,21 +57,16 @@ def split(segment, n_shards: int):
 def with_global_statistics(shard_views, one_view, tokens_by_variant):
     """Give each shard's BM25 the corpus-wide live count, average length and the tokens' document
     frequencies (what the router's first round would send), so its scores are the one index's."""
+    from index.store.postings import length_norms
+
     for view in shard_views:
         for variant, bm25 in view.bm25.items():
             whole = one_view.bm25[variant]
             bm25.n_live, bm25.avg_length = whole.n_live, whole.avg_length
-            bm25._norms = whole_norms(bm25, whole.avg_length)
+            bm25._norms = [length_norms(p.lengths, whole.avg_length) for p, _ in bm25.parts]
             bm25._cache.clear()
             bm25._cached_bytes = 0
             bm25._df = {t: whole.document_frequency(t) for t in tokens_by_variant[variant]}
-
-
-def whole_norms(bm25, avg_length):
-    from index.store.postings import B, K1
-
-    return [(K1 * ((1 - B) + B * np.asarray(p.lengths, dtype=np.float32) / np.float32(avg_length or 1.0)))
-            .astype(np.float32) for p, _ in bm25.parts]
 
 
 def fan_out(pool, shard_views, question, vector, depth=50):
@@ -101,7 +96,7 @@ def main(argv=None) -> int:
     from index.text.tokens import pick_variant, tokenize
     from tracuu.settings import Settings
 
-    from .common import latency_summary, load_now
+    from .common import load_now, time_each
 
     idx = index.open(settings=Settings.load(args.index))
     one = idx._current().view
@@ -157,17 +152,11 @@ def main(argv=None) -> int:
                           for q in questions])
     out["one_index_dense_recall@10_vs_exact"] = round(float(one_recall), 4)
 
-    def timed(fn):
-        for q in questions[:5]:
-            fn(q)
-        times = []
-        for q in questions:
-            t = time.perf_counter()
-            fn(q)
-            times.append(time.perf_counter() - t)
-        return latency_summary(times)
-
     views = [SegmentView(0, [s], no_dead) for s in shards]
+
+    def timed(fn):
+        return time_each(fn, questions, warm=5)
+
     out["latency"] = {
         "one index, candidates (vector given)": timed(lambda q: one.candidates(q, vectors[q], depth=50)),
         "one shard alone, dense + BM25": timed(lambda q: (views[0].dense_search(vectors[q], 50),

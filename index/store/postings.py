@@ -124,6 +124,12 @@ def build_variants(texts: Iterable[str]) -> dict[str, Postings]:
     }
 
 
+def length_norms(lengths: np.ndarray, avg_length: float) -> np.ndarray:
+    """k1·(1 − b + b·len/avglen) of each row, float32 (the per-row part of every BM25 weight)."""
+    return (K1 * ((1 - B) + B * np.asarray(lengths, dtype=np.float32) / np.float32(avg_length or 1.0))) \
+        .astype(np.float32)
+
+
 class CorpusBM25:
     """BM25 for one token variant over live segments: ``parts`` are (postings, deleted row mask or None)."""
 
@@ -140,11 +146,7 @@ class CorpusBM25:
         self.n_live = live
         self.avg_length = total / live if live else 0.0
         # The length normalisation of each row, once per generation (avg_length is corpus-wide).
-        self._norms = [
-            (K1 * ((1 - B) + B * np.asarray(p.lengths, dtype=np.float32) / np.float32(self.avg_length or 1.0)))
-            .astype(np.float32)
-            for p, _ in self.parts
-        ]
+        self._norms = [length_norms(p.lengths, self.avg_length) for p, _ in self.parts]
         self._cache: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
         self._cached_bytes = 0
         self._df: dict[str, int] = {}  # per generation, like the weights

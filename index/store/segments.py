@@ -93,9 +93,17 @@ class Segment:
 
     def rows_of(self, pids: np.ndarray) -> np.ndarray:
         """Rows of those of ``pids`` (sorted) that are in this segment."""
-        at = np.searchsorted(self.pids, pids)
-        at[at == len(self.pids)] = 0
-        return at[self.pids[at] == pids] if len(self.pids) else at[:0]
+        at = positions(self.pids, pids)
+        return at[at >= 0]
+
+
+def positions(sorted_pids: np.ndarray, pids: np.ndarray) -> np.ndarray:
+    """The index of each of ``pids`` in ``sorted_pids``, -1 where it is absent."""
+    if not len(sorted_pids):
+        return np.full(len(pids), -1, dtype=np.int64)
+    at = np.searchsorted(sorted_pids, pids)
+    at[at == len(sorted_pids)] = 0
+    return np.where(sorted_pids[at] == pids, at, -1)
 
 
 def build_segment(conn: sqlite3.Connection, root: Path, seg_id: int, pids: np.ndarray, model_id: str, dim: int,
@@ -133,10 +141,7 @@ def merge_postings(root: Path, seg_ids: Sequence[int], pids: np.ndarray) -> dict
     sources = []
     for seg_id in seg_ids:
         folder = seg_dir(root, seg_id)
-        old = np.load(folder / "pids.npy")
-        at = np.searchsorted(pids, old)
-        at[at == len(pids)] = 0
-        sources.append((folder, np.where(pids[at] == old, at, -1) if len(pids) else np.full(len(old), -1)))
+        sources.append((folder, positions(pids, np.load(folder / "pids.npy"))))
     covered = np.zeros(len(pids), dtype=bool)
     for _, new_row in sources:
         covered[new_row[new_row >= 0]] = True
@@ -158,11 +163,9 @@ def merge_vectors(root: Path, seg_ids: Sequence[int], pids: np.ndarray, dim: int
         if stored is None or (len(stored[1]) and stored[1].shape[1] != dim):
             return None
         ids, vectors = stored
-        at = np.searchsorted(pids, ids)
-        at[at == len(pids)] = 0
-        hit = pids[at] == ids if len(pids) else np.zeros(len(ids), dtype=bool)
-        out[at[hit]] = vectors[hit]
-        found[at[hit]] = True
+        at = positions(pids, ids)
+        out[at[at >= 0]] = vectors[at >= 0]
+        found[at[at >= 0]] = True
     return out if found.all() else None
 
 
