@@ -10,6 +10,8 @@ import numpy as np
 
 from index.text.tokens import Variant, pick_variant, tokenize
 
+from .npyfiles import load_array
+
 
 class LexicalIndex:
     """A pair of bm25s indexes (exact and folded) over passages identified by int64 pids."""
@@ -48,7 +50,7 @@ class LexicalIndex:
     def load(cls, folder: Path, *, mmap: bool = False) -> "LexicalIndex":
         import bm25s
 
-        pids = np.load(folder / "pids.npy")
+        pids = load_array(folder / "pids.npy")
         if not len(pids):
             return cls(None, None, pids)
         exact = bm25s.BM25.load(str(folder / "exact"), mmap=mmap, show_progress=False)

@@ -20,6 +20,8 @@ import numpy as np
 
 from index.text.tokens import tokenize
 
+from .npyfiles import load_array
+
 K1 = 1.5
 B = 0.75
 VARIANTS = ("exact", "folded")
@@ -100,10 +102,9 @@ class Postings:
 
     @classmethod
     def load(cls, folder: Path, name: str, *, mmap: bool = True) -> "Postings":
-        mode = "r" if mmap else None
         # Plain ndarray views of the mapped files: slicing a np.memmap builds a memmap object each time
         # (~8 µs; ~60 slices a query), the view slices like any array and still reads the mapping.
-        arrays = {part: np.load(folder / f"{name}.{part}.npy", mmap_mode=mode).view(np.ndarray)
+        arrays = {part: load_array(folder / f"{name}.{part}.npy", mmap=mmap).view(np.ndarray)
                   for part in ("indptr", "rows", "tfs", "lengths")}
         tokens = json.loads((folder / f"{name}.vocab.json").read_text(encoding="utf-8"))
         return cls({t: i for i, t in enumerate(tokens)}, **arrays)

@@ -29,6 +29,7 @@ import numpy as np
 
 from . import sqlite as store
 from .dense import DenseIndex, choose_factory
+from .npyfiles import load_array
 from .postings import VARIANTS, Postings, build_variants
 
 SCHEMA = """
@@ -141,7 +142,7 @@ def merge_postings(root: Path, seg_ids: Sequence[int], pids: np.ndarray) -> dict
     sources = []
     for seg_id in seg_ids:
         folder = seg_dir(root, seg_id)
-        sources.append((folder, positions(pids, np.load(folder / "pids.npy"))))
+        sources.append((folder, positions(pids, load_array(folder / "pids.npy"))))
     covered = np.zeros(len(pids), dtype=bool)
     for _, new_row in sources:
         covered[new_row[new_row >= 0]] = True
@@ -200,7 +201,7 @@ def _rows_of(conn: sqlite3.Connection, pids: np.ndarray, model_id: str, dim: int
 def load_segment(root: Path, seg_id: int) -> Segment:
     folder = seg_dir(root, seg_id)
     info = json.loads((folder / "info.json").read_text())
-    pids = np.load(folder / "pids.npy")
+    pids = load_array(folder / "pids.npy")
     dense = DenseIndex.load(folder / "dense.faiss", info["factory"])
     lexical = {name: Postings.load(folder, name) for name in VARIANTS}
     if len(dense) != len(pids) or info["passages"] != len(pids):

@@ -16,6 +16,7 @@ import numpy as np
 from . import generations as gen
 from . import segments as segs
 from . import sqlite as store
+from .npyfiles import load_array
 
 if TYPE_CHECKING:
     import sqlite3
@@ -147,7 +148,7 @@ def merge_once(conn: "sqlite3.Connection", root: Path, *, max_passages: int | No
     dead = segs.tombstones(conn)
     sizes = {}
     for seg_id, _ in segs.live_segments(conn):
-        pids = np.load(segs.seg_dir(root, seg_id) / "pids.npy")
+        pids = load_array(segs.seg_dir(root, seg_id) / "pids.npy")
         sizes[seg_id] = (pids, pids[~np.isin(pids, dead)] if len(dead) else pids)
     if everything:
         chosen = sorted(sizes) if len(sizes) > 1 or len(dead) else []
