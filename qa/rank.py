@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -93,9 +94,14 @@ class ScoredSentence:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4096)  # the top passages are split by several answer paths, and recur across questions
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     from index.text.sentences import split_sentences
 
-    return [(s, e) for s, e in split_sentences(text) if text[s:e].strip()]
+    return tuple((s, e) for s, e in split_sentences(text) if text[s:e].strip())
 
 
 _COUNTED = re.compile(r"(?:bao nhiêu|mấy)\s+(?:là\s+)?(\w+(?:\s+\w+)?)")

@@ -5,6 +5,7 @@ the same way, so "QĐ 290", "Quyết định số 290" and "290-QĐ/TW" select t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from index.records import Article, ArticleEntities, Locality
@@ -18,6 +19,7 @@ _PREFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)  # answers compare every candidate article's places with the question's (~200 a question)
 def locality_key(name: str) -> str:
     """Diacritic-free, lower-case, without the unit word: 'Quận Tây Hồ' → 'tay ho'."""
     from .normalize import fold_diacritics, search_text

@@ -95,7 +95,19 @@ def search_text(s: str) -> str:
     """The form retrieval matches on: ``display_text``, one tone-mark convention, lower case.
 
     ``len(search_text(s)) == len(display_text(s))`` always."""
+    # A question's features look at the same passages and sentences many times, and the same passages come
+    # back question after question (~360 calls a question); texts up to a passage's size are remembered.
+    return _search_text_cached(s) if len(s) <= _CACHED_CHARS else _search_text(s)
+
+
+_CACHED_CHARS = 4096
+
+
+def _search_text(s: str) -> str:
     return _OLD_TONE.sub(_move_tone, _lower_same_length(display_text(s)))
+
+
+_search_text_cached = lru_cache(maxsize=16384)(_search_text)
 
 
 @lru_cache(maxsize=1)
