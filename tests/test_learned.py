@@ -177,3 +177,47 @@ def test_train_save_load_and_answer_with_a_tiny_ranker(tmp_path):
         assert choice.candidates and 0.0 <= choice.confidence <= 1.0
         right += answer in choice.candidates[0].text
     assert right >= len(_FIXTURE_QUESTIONS) - 3
+
+
+# ------------------------------------------------------------------------- sentence vectors asked for
+
+
+def _embed_everything(question, answer_type, passages, sentences, encode_sentences):
+    """What sentence_candidates embedded before it skipped sentences no feature reads."""
+    texts = [hit.title.replace("_", " ") for _, hit, _ in passages] + [s[6] for s in sentences]
+    vectors = np.asarray(encode_sentences(texts), dtype=np.float32)
+    return vectors[: len(passages)], vectors[len(passages):]
+
+
+def test_a_count_question_embeds_only_sentences_that_hold_a_number_and_their_windows(monkeypatch):
+    from index.records import Hit, Passage
+    from qa.learned import features
+
+    def hit(doc, sentences):
+        text = " ".join(sentences)
+        return Hit(Passage(f"{doc}#0", doc, 0, 0, len(text), text), title=f"Tin {doc}", score=1.0)
+
+    hits = [
+        hit("a", ["Hội nghị tổng kết công tác dân vận diễn ra sáng nay.", "Quận có 126 chi hội phụ nữ.",
+                  "Các đại biểu đã thảo luận sôi nổi."]),
+        hit("b", ["Không khí buổi lễ rất trang trọng.", "Lãnh đạo quận phát biểu chỉ đạo."]),
+        hit("c", ["Phường Nhật Tân báo cáo kết quả.", "Đã vận động được 45 hộ hiến đất."]),
+    ]
+    asked: list[str] = []
+
+    def encode(texts):
+        asked.extend(texts)
+        return np.stack([np.random.default_rng(sum(map(ord, t))).standard_normal(16).astype(np.float32)
+                         for t in texts])
+
+    question = "Quận có bao nhiêu chi hội phụ nữ?"
+    query = np.random.default_rng(1).standard_normal(16).astype(np.float32)
+    cands, matrix = features.sentence_candidates(question, "count", hits, query, encode, None)
+    # Embedded: the two sentences with a count, the sentence before each, and the titles of a and c.
+    assert sorted(asked) == sorted(["Tin a", "Tin c", "Hội nghị tổng kết công tác dân vận diễn ra sáng nay.",
+                                    "Quận có 126 chi hội phụ nữ.", "Phường Nhật Tân báo cáo kết quả.",
+                                    "Đã vận động được 45 hộ hiến đất."])
+    monkeypatch.setattr(features, "_vectors_needed", _embed_everything)
+    all_cands, all_matrix = features.sentence_candidates(question, "count", hits, query, encode, None)
+    assert cands == all_cands and len(cands) == 2
+    assert np.array_equal(matrix, all_matrix)

@@ -131,6 +131,37 @@ class SentenceCandidate:
     text: str
 
 
+def _follows(sentences: Sequence[tuple], k: int) -> bool:
+    """Whether sentence ``k`` comes right after sentence ``k - 1`` of the same passage."""
+    return k > 0 and sentences[k - 1][0] == sentences[k][0] and sentences[k - 1][2] == sentences[k][2] - 1
+
+
+def _vectors_needed(question: str, answer_type: str, passages: Sequence[tuple], sentences: Sequence[tuple],
+                    encode_sentences) -> tuple[np.ndarray, np.ndarray]:
+    """(title rows, sentence rows) of e5 vectors; only what a feature reads is embedded — the sentences that
+    hold an answer of the expected type, the sentence before each (its window) and their passages' titles
+    — the other rows stay zero. Each text gets its own vector whatever else is embedded with it
+    (index/embed/cache.py), so the features are those of embedding everything; a count, date or person
+    question skips the sentences without a number, date or name."""
+    from ..rank import holds_expected
+
+    holds = [holds_expected(t, answer_type, question) for *_, t in sentences]
+    needed = [holds[k] or (k + 1 < len(sentences) and holds[k + 1] and _follows(sentences, k + 1))
+              for k in range(len(sentences))]
+    answering = {sentences[k][0] for k in range(len(sentences)) if holds[k]}
+    titled = [row for row, (i, _, _) in enumerate(passages) if i in answering]
+    wanted = [k for k in range(len(sentences)) if needed[k]]
+    texts = [passages[row][1].title.replace("_", " ") for row in titled] + [sentences[k][6] for k in wanted]
+    # No sentence holds an answer: no row is read, and no model call is made.
+    vectors = (np.asarray(encode_sentences(texts), dtype=np.float32) if texts
+               else np.zeros((0, 0), dtype=np.float32))
+    title_vectors = np.zeros((len(passages), vectors.shape[1]), dtype=np.float32)
+    title_vectors[titled] = vectors[: len(titled)]
+    sentence_vectors = np.zeros((len(sentences), vectors.shape[1]), dtype=np.float32)
+    sentence_vectors[wanted] = vectors[len(titled):]
+    return title_vectors, sentence_vectors
+
+
 def sentence_candidates(
     question: str,
     answer_type: str,
@@ -171,11 +202,9 @@ def sentence_candidates(
     pair_weights = ev._pool_weights(ev.idf_weights(question, lexical, phrases=True), pairs)
     covers = [(ev._covered(w, weights), ev._covered(p, pair_weights)) for w, p in zip(words, pairs)]
     question_syllables = set(tokenize(question, folded=folded, bigrams=False))
-    titles = [hit.title.replace("_", " ") for _, hit, _ in passages]
     title_of = {i: k for k, (i, _, _) in enumerate(passages)}
-    vectors = np.asarray(encode_sentences(titles + [t for *_, t in sentences]), dtype=np.float32)
+    title_vectors, sentence_vectors = _vectors_needed(question, answer_type, passages, sentences, encode_sentences)
     query = np.asarray(query_vector, dtype=np.float32)
-    title_vectors, sentence_vectors = vectors[: len(titles)], vectors[len(titles):]
     scores = list(passage_scores) if passage_scores is not None else [-float(i) for i in range(len(hits))]
     top_score = max(scores[: max(1, top_passages)]) if scores else 0.0
     type_row = _type_onehot(answer_type)
