@@ -87,6 +87,16 @@ def markdown(report: dict) -> str:
                      m["disk_bytes_per_passage"], m["rss_after_load_delta_mb"], s["process_peak_rss_mb"]])
     lines.append(md_table(["size", "FAISS", "dense build s", "BM25 build s", "BM25 path", "dense B/passage",
                            "BM25 B/passage", "disk B/passage", "RSS after load +MB", "process peak MB"], rows))
+    grown = [s for s in report["sizes"] if "add_articles" in s]
+    if grown:
+        g0 = grown[0]["add_articles"]
+        lines += ["", f"### Adding new articles to each size's index ({g0['source']})", ""]
+        lines.append(md_table(
+            ["size", "articles", "passages", "end to end s", "embedding s", "everything else s",
+             "reader reload + search s", "reader finds them"],
+            [[f"{s['size']:,}", g["added"], g["passages"], g["seconds_end_to_end"], g["embedding_seconds"],
+              g["everything_else_seconds"], g["reader_reload_and_search_seconds"],
+              g["reader_finds_the_first_new_article"]] for s in grown for g in [s["add_articles"]]]))
     recalls = [s for s in report["sizes"] if "knob" in s.get("ann_recall", {})]
     exact = [f"{s['size']:,}" for s in report["sizes"] if s.get("ann_recall", {}).get("exact")]
     if recalls or exact:

@@ -274,6 +274,10 @@ class Profile:
         # LexicalIndex.build (tokenising every passage in Python) up to this size; the fast path above it
         self.real_lexical_max = getattr(args, "real_lexical_max", None) or (1_000 if quick else 10_000)
         self.stock = not getattr(args, "skip_stock", False)
+        # New articles ingested into each size's index at its end (bench/grow.py); 0: none
+        self.add_articles = getattr(args, "add_articles", None)
+        if self.add_articles is None:
+            self.add_articles = 5 if quick else 100
         self.keep_under = (Path(getattr(args, "out", None) or "bench-results") / "indexes"
                            if getattr(args, "keep", False) else None)
 

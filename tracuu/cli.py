@@ -125,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
     p.add_argument("--sizes", help="comma-separated passage counts, e.g. 1000,10000,100000,1000000")
     p.add_argument("--out", default="bench-results")
+    p.add_argument("--add-articles", type=int, default=None, metavar="N",
+                   help="new articles ingested into each size's index, timed end to end (default 100; --quick 5; 0: none)")
     p.add_argument("--keep", action="store_true",
                    help="keep each size's index under OUT/indexes/size-N (open it with --index) instead of deleting it")
     return parser
