@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .ingest.ray_stages import RayOptions
     from .ingest.sync import SyncReport
     from .embed.cache import SentenceVectors
+    from .store.merges import BackgroundMerges
     from .store.provenance import SourceRecord
 
 
@@ -63,6 +64,9 @@ class Index:
     _sentences: "SentenceVectors | None" = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _local: threading.local = field(default_factory=threading.local)
+    # This process's writes and background merges queue on it before taking the folder's file lock.
+    _write_mutex: threading.Lock = field(default_factory=threading.Lock)
+    _merges: "BackgroundMerges | None" = None
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -121,7 +125,18 @@ class Index:
     # --- writing --------------------------------------------------------------------------------
 
     def _write_lock(self):
-        return writer.write_lock(self.root)
+        """The folder's write lock, after this process's other writes and background merges (index/store/merges.py)."""
+        from .store.merges import BackgroundMerges, hold_write
+
+        with self._lock:
+            if self._merges is None and self.settings.merges == "background":
+                self._merges = BackgroundMerges(self.root, self.db_path, self._write_mutex)
+        return hold_write(self.root, self._write_mutex, self._merges)
+
+    def wait_for_merges(self, timeout: float | None = None) -> bool:
+        """Block until no background merge is running or due (at once with inline merges); False when
+        ``timeout`` passed first."""
+        return self._merges.wait(timeout) if self._merges is not None else True
 
     def _writer_conn(self):
         return writer.open_writer(self.db_path, self.embedder, self._check_model)
@@ -282,26 +297,10 @@ class Index:
         return out
 
     def allowed_pids(self, filters: SearchFilters) -> set[int]:
-        from .text.facets import doc_values, locality_values
+        from .store.view import pids_matching
 
         conn = self._conn()
-        if conn is None:
-            return set()
-        allowed: set[int] | None = None
-        groups = [
-            ("doc", doc_values(filters.docs)),
-            ("locality", locality_values(filters.localities)),
-            ("year", [str(y) for y in filters.years]),
-        ]
-        for facet, values in groups:
-            if not values:
-                continue
-            pids = store.pids_with_facet(conn, facet, values)
-            allowed = pids if allowed is None else allowed & pids
-        if filters.articles:
-            pids = store.pids_of_docs(conn, filters.articles)
-            allowed = pids if allowed is None else allowed & pids
-        return allowed if allowed is not None else set()
+        return pids_matching(conn, filters) if conn is not None else set()
 
     def docs_matching(self, filters: SearchFilters) -> set[str]:
         conn = self._conn()

@@ -310,9 +310,13 @@ def cmd_timeline(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from dataclasses import replace
+
+    import index
     import ui
 
-    idx = _open(args)
+    # A server's writes (uploads) return once their segment is committed; merges follow on a thread.
+    idx = index.open(settings=replace(_settings(args), merges="background"))
     ui.ensure_corpus(idx)
     ui.launch(idx, host=args.host, port=args.port)
     return EXIT_OK

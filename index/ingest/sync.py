@@ -133,7 +133,7 @@ def remove_docs(ctx: Context, doc_ids: Iterable[str]) -> list[str]:
         store.prune_vectors(c)
 
     if removed_articles:
-        writer.commit(conn, ctx.root, apply)
+        writer.commit(conn, ctx.root, apply, merge=ctx.merge_inline)
     else:  # only copies: rows, no new generation
         conn.execute("BEGIN IMMEDIATE")
         prov.delete_duplicates(conn, present)

@@ -139,3 +139,24 @@ def load_committed(conn, root, cache: dict[int, Segment], generation: int) -> tu
                 f"the index files of {root} cannot be read ({exc}); "
                 f"run `tracuu reindex --index {root}` to rebuild them from the database") from exc
     raise gen.IndexConsistencyError(f"{root} changed five times while it was being loaded; try again")
+
+
+def pids_matching(conn, filters) -> set[int]:
+    """Passages of the articles that match every filter group (documents, localities, years, articles)."""
+    from ..text.facets import doc_values, locality_values
+
+    allowed: set[int] | None = None
+    groups = [
+        ("doc", doc_values(filters.docs)),
+        ("locality", locality_values(filters.localities)),
+        ("year", [str(y) for y in filters.years]),
+    ]
+    for facet, values in groups:
+        if not values:
+            continue
+        pids = store.pids_with_facet(conn, facet, values)
+        allowed = pids if allowed is None else allowed & pids
+    if filters.articles:
+        pids = store.pids_of_docs(conn, filters.articles)
+        allowed = pids if allowed is None else allowed & pids
+    return allowed if allowed is not None else set()
