@@ -87,6 +87,7 @@ def markdown(report: dict) -> str:
                      m["disk_bytes_per_passage"], m["rss_after_load_delta_mb"], s["process_peak_rss_mb"]])
     lines.append(md_table(["size", "FAISS", "dense build s", "BM25 build s", "BM25 path", "dense B/passage",
                            "BM25 B/passage", "disk B/passage", "RSS after load +MB", "process peak MB"], rows))
+    lines += targets(report)
     grown = [s for s in report["sizes"] if "add_articles" in s]
     if grown:
         g0 = grown[0]["add_articles"]
@@ -126,3 +127,28 @@ def markdown(report: dict) -> str:
 # ------------------------------------------------------------------------------------------ command
 
 
+
+
+def targets(report: dict) -> list[str]:
+    """Issue 15's goals (set for 1M passages), read off the largest size measured, met or not."""
+    big = max(report["sizes"], key=lambda s: s["size"], default=None)
+    if big is None:
+        return []
+    lat = big["latency"]
+    rows = [
+        ("Index.search p50 ms (query embedded)", lat["Index.search k10 (incl. query embedding)"]["p50_ms"], 25.0),
+        ("qa.answer p50 ms (sentences embedded)", lat["qa.answer"]["p50_ms"], 150.0),
+        ("qa.answer p50 ms (sentence cache)", lat["qa.answer, sentence vectors cached"]["p50_ms"], 150.0),
+    ]
+    if "add_articles" in big:
+        grown = big["add_articles"]
+        rows.append((f"add {grown['added']} articles, s end to end", grown["seconds_end_to_end"], 10.0))
+        rows.append(("... of which outside the model, s", grown["everything_else_seconds"], None))
+    out = [[label, f"{value:.1f}", "–" if goal is None else f"≤ {goal:g}",
+            "–" if goal is None else ("yes" if value <= goal else "no")] for label, value, goal in rows]
+    recall = big.get("ann_recall", {})
+    if "recall@10_default" in recall or recall.get("exact"):
+        value = recall.get("recall@10_default", 1.0)
+        out.append(["dense recall@10 against exact", f"{value:.3f}", "≥ 0.95", "yes" if value >= 0.95 else "no"])
+    return ["", f"### Issue 15's goals (set for 1,000,000 passages), measured at {big['size']:,}", "",
+            md_table(["what", "measured", "goal", "met"], out)]

@@ -21,6 +21,7 @@ def test_bench_tiny_run(tmp_path, capsys):
     report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
     assert (out / "bench-latency.png").stat().st_size > 1000
     assert (out / "bench.md").is_file()
+    assert "Issue 15's goals (set for 1,000,000 passages), measured at 2,500" in (out / "bench.md").read_text()
     assert report["machine"]["cpu_model"]
     ingest = report["ingest"]
     assert ingest["passages"] > 0 and ingest["model_tokens"] > 0
