@@ -182,7 +182,7 @@ def test_train_save_load_and_answer_with_a_tiny_ranker(tmp_path):
 # ------------------------------------------------------------------------- sentence vectors asked for
 
 
-def _embed_everything(question, answer_type, passages, sentences, encode_sentences):
+def _embed_everything(holds, passages, sentences, encode_sentences):
     """What sentence_candidates embedded before it skipped sentences no feature reads."""
     texts = [hit.title.replace("_", " ") for _, hit, _ in passages] + [s[6] for s in sentences]
     vectors = np.asarray(encode_sentences(texts), dtype=np.float32)

@@ -136,16 +136,14 @@ def _follows(sentences: Sequence[tuple], k: int) -> bool:
     return k > 0 and sentences[k - 1][0] == sentences[k][0] and sentences[k - 1][2] == sentences[k][2] - 1
 
 
-def _vectors_needed(question: str, answer_type: str, passages: Sequence[tuple], sentences: Sequence[tuple],
+def _vectors_needed(holds: Sequence[bool], passages: Sequence[tuple], sentences: Sequence[tuple],
                     encode_sentences) -> tuple[np.ndarray, np.ndarray]:
     """(title rows, sentence rows) of e5 vectors; only what a feature reads is embedded — the sentences that
     hold an answer of the expected type, the sentence before each (its window) and their passages' titles
     — the other rows stay zero. Each text gets its own vector whatever else is embedded with it
     (index/embed/cache.py), so the features are those of embedding everything; a count, date or person
-    question skips the sentences without a number, date or name."""
-    from ..rank import holds_expected
-
-    holds = [holds_expected(t, answer_type, question) for *_, t in sentences]
+    question skips the sentences without a number, date or name. ``holds``: per sentence, whether it holds
+    an answer of the expected type."""
     needed = [holds[k] or (k + 1 < len(sentences) and holds[k + 1] and _follows(sentences, k + 1))
               for k in range(len(sentences))]
     answering = {sentences[k][0] for k in range(len(sentences)) if holds[k]}
@@ -203,7 +201,8 @@ def sentence_candidates(
     covers = [(ev._covered(w, weights), ev._covered(p, pair_weights)) for w, p in zip(words, pairs)]
     question_syllables = set(tokenize(question, folded=folded, bigrams=False))
     title_of = {i: k for k, (i, _, _) in enumerate(passages)}
-    title_vectors, sentence_vectors = _vectors_needed(question, answer_type, passages, sentences, encode_sentences)
+    holds = [ev.holds_expected(t, answer_type, question) for *_, t in sentences]
+    title_vectors, sentence_vectors = _vectors_needed(holds, passages, sentences, encode_sentences)
     query = np.asarray(query_vector, dtype=np.float32)
     scores = list(passage_scores) if passage_scores is not None else [-float(i) for i in range(len(hits))]
     top_score = max(scores[: max(1, top_passages)]) if scores else 0.0
@@ -213,14 +212,14 @@ def sentence_candidates(
     for k, (i, hit, j, n_in_passage, s, e, text) in enumerate(sentences):
         vector = sentence_vectors[k]
         cover = covers[k]
-        has_previous = k > 0 and sentences[k - 1][0] == i and sentences[k - 1][2] == j - 1
-        has_next = k + 1 < len(sentences) and sentences[k + 1][0] == i and sentences[k + 1][2] == j + 1
+        has_previous = _follows(sentences, k)
+        has_next = k + 1 < len(sentences) and _follows(sentences, k + 1)
         continues = ev.continues_previous(text)
         inherited = 0.0
         if has_previous and continues:
             before = covers[k - 1]
             inherited = 0.5 * (max(0.0, before[0] - cover[0]) + max(0.0, before[1] - cover[1]))
-        if not ev.holds_expected(text, answer_type, question):
+        if not holds[k]:
             continue
         window = ev._unit(vector + sentence_vectors[k - 1]) if has_previous else vector
         alone = float(vector @ query)
