@@ -211,6 +211,7 @@ def assert_no_leftovers(folder: Path) -> None:
         conn.close()
     assert set(folders_on_disk(folder)) <= keep, (folders_on_disk(folder), keep)
     assert not list(folder.glob(".tmp-*")) and not list(folder.glob("gen-*"))
+    assert not list(folder.glob(f".{gen.MANIFEST_NAME}.*.tmp"))
 
 
 @pytest.fixture(scope="module")
@@ -420,6 +421,19 @@ def test_old_segments_are_collected_only_after_a_newer_commit(tmp_path, monkeypa
     assert folders() == [6, 7]
     assert reader.search(marker(3), k=1)[0].doc_id == names[3]  # the reader follows the new generation
     assert _open(idx.root).doctor() == []
+
+    # Two writers killed in a row after their commits but before their manifests: the manifest is two
+    # generations behind until the next writer starts, which rewrites it even when it commits nothing.
+    monkeypatch.setattr(gen, "write_manifest", lambda *a, **k: None)
+    idx.remove([names[4]])
+    idx.ingest([base_dir / names[4]])
+    monkeypatch.undo()
+    (idx.root / f".{gen.MANIFEST_NAME}.12345.tmp").write_text("{", encoding="utf-8")  # a kill mid-write
+    generation = lambda: int(store.get_meta(conn_of(idx.root))["generation"])  # noqa: E731
+    assert idx.manifest()["generation"] <= generation() - 2
+    assert idx.ingest([base_dir / names[4]]).added == ()
+    assert idx.manifest()["generation"] == generation()
+    assert_no_leftovers(idx.root)
 
 
 def test_reader_loading_a_merged_segment_during_two_commits_retries(tmp_path, monkeypatch):

@@ -68,11 +68,17 @@ def open_writer(db_path: Path, embedder: "Embedder", check: Callable[[dict[str, 
 
 def collect_leftovers(conn: "sqlite3.Connection", root: Path) -> None:
     """What a writer killed between its commit and its clean-up left behind (dropped segments' folders, a
-    temp folder), removed by the rule the clean-up follows; called under the write lock as a writer starts,
-    since the next command may commit nothing."""
+    temp folder, a manifest naming an older generation), put right by the rules the clean-up follows;
+    called under the write lock as a writer starts, since the next command may commit nothing. Without the
+    manifest's repair, two writers killed in a row just after their commits leave it two generations behind."""
     meta = store.get_meta(conn)
     if segs.has_segments(conn) and "segmented_upto" in meta:  # never an index still read from gen-* folders
-        segs.collect_garbage(conn, root, int(meta.get("generation", "0")))
+        generation = int(meta.get("generation", "0"))
+        if int((gen.read_manifest(root) or {}).get("generation", -1)) != generation:
+            _write_manifest(conn, root)
+        for half_written in root.glob(f".{gen.MANIFEST_NAME}.*.tmp"):
+            half_written.unlink(missing_ok=True)
+        segs.collect_garbage(conn, root, generation)
 
 
 def embed_missing(conn: "sqlite3.Connection", embedder: "Embedder", prepared: Iterable, *, batch: int) -> tuple[int, float]:
@@ -190,6 +196,10 @@ def _add_segment(conn, root: Path, meta: dict[str, str], pids: np.ndarray, gener
 
 
 def _after_commit(conn, root: Path, generation: int) -> None:
+    _write_manifest(conn, root)
+    segs.collect_garbage(conn, root, generation)
+
+
+def _write_manifest(conn, root: Path) -> None:
     gen.write_manifest(root, conn, __version__, faiss_factory=segs.factories(root, conn),
                        segments=len(segs.live_segments(conn)))
-    segs.collect_garbage(conn, root, generation)
