@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, Sequence
 
 from index.records import Article, ArticleEntities
-from index.text import fold, locality_key, search_text
+from index.text import fold, locality_key, search_text, unify_tones
 
 if TYPE_CHECKING:
     from .analyze import QuestionAnalysis
@@ -62,6 +62,24 @@ def place_key(name: str) -> str:
     return locality_key(name)
 
 
+def names_place(corpus: ArticleReader, doc_id: str, place) -> bool:
+    """The article prints the place's proper name, capitalised ("cảng Nghi Sơn, Thanh Hoá"), where the
+    entity extractor, which needs a unit word before a district or ward ("thị xã Nghi Sơn") so as not to
+    read "hòa bình" (peace) as Hòa Bình, found none. The question named the place bare, so the bare name
+    in the article's text is the same evidence; the capitals keep the common-word reading out."""
+    article = corpus.article(doc_id)
+    if article is None or not place.name:
+        return False
+    name = unify_tones(place.name)
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    text = article.title + "\n" + article.text[:_NAME_SCAN_CHARS]
+    return bool(pattern.search(text)) or bool(pattern.search(unify_tones(text)))  # "Thanh Hoá" = "Thanh Hóa"
+
+
+# Where a report names its place: well within its first pages; a book-length file is not read to the end.
+_NAME_SCAN_CHARS = 200_000
+
+
 # ---------------------------------------------------------------- what the question pins down, enforced
 
 
@@ -90,7 +108,7 @@ def pinned(corpus: FacetReader, analysis: "QuestionAnalysis", doc_ids: Sequence[
     for place in analysis.localities:
         key = place_key(place.name)
         docs = set(corpus.docs_with("locality", [key]))
-        docs |= {d for d in seen if key in article_place_keys(corpus.entities(d))}
+        docs |= {d for d in seen if key in article_place_keys(corpus.entities(d)) or names_place(corpus, d, place)}
         if not docs:
             return Pinned(frozenset(), place.surface or place.full_name)
         allowed = docs if allowed is None else allowed & docs

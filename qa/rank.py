@@ -42,7 +42,11 @@ SENTENCES_FROM_TOP = 3  # passages whose sentences compete
 SLOT_FROM_TOP = 10  # passages whose sentences compete if they give the count asked for ("126 chi hội")
 
 _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?:\s?%)?")
+# News prints a day as "chiều 10-6" or "5-4-2019" as often as "10/6"; a bare "3-1" is a score or a range.
+_HYPHEN_DAY = (r"\b(?:sáng|trưa|chiều|tối|đêm|khuya|rạng sáng|hôm|nay|ngày)\s+\d{1,2}-\d{1,2}(?:-\d{2,4})?\b|"
+               r"\b\d{1,2}-\d{1,2}-(?:19|20)\d{2}\b")
 _DATE = re.compile(
+    _HYPHEN_DAY + "|"
     r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày\s+\d{1,2}\b|\btháng\s+\d{1,2}\b|\bnăm\s+\d{3,4}\b|"
     r"\b(?:1[0-9]|20)\d{2}\b|\b(?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december)\b",
@@ -71,7 +75,8 @@ _PEOPLE = re.compile(
     r"thị trưởng|students|teachers|people|members|officials|government|committee|council|citizens|"
     r"residents|workers|farmers|soldiers|leaders)(?!\w)"
 )
-_CODE_OR_DATE = re.compile(r"\d+(?:/\d+)+|\d+-[^\W\d]+(?:/[^\W\d]+)?|\bnăm\s+\d{4}\b", re.IGNORECASE)
+_CODE_OR_DATE = re.compile(_HYPHEN_DAY + r"|\d+(?:/\d+)+|\d+-[^\W\d]+(?:/[^\W\d]+)?|\bnăm\s+\d{4}\b",
+                           re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![\w.])[^\W\d_a-zà-ỹđ][\w]+")
 # Openings that make a sentence lean on the one before it: pronouns, demonstratives, connectives.
 _CONTINUES = re.compile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.records import ArticleEntities
+from index.records import Article, ArticleEntities
 from qa.analyze import analyze
 from qa.constraints import pinned
 
@@ -45,3 +45,27 @@ def test_place_and_document_must_meet_in_one_article():
 def test_an_absent_document_is_named():
     result = pinned(FakeCorpus(), analyze("Quyết định 999-QĐ/TW về việc gì?"), ["003"])
     assert result.allowed == frozenset() and "999" in result.unmet
+
+
+class PortCorpus(FakeCorpus):
+    """Nghi Sơn has its own articles; the fishing story names only "cảng Nghi Sơn", which the entity
+    extractor (it wants "thị xã Nghi Sơn") does not take for the town."""
+
+    facets = {("locality", "nghi son"): {"town-news"}}
+    texts = {"fishing": "Lúc 1h ngày 5-4, tàu SAR 411 đã đưa 19 ngư dân về cảng Nghi Sơn, Thanh Hoá.",
+             "peace": "Hai nước cam kết giữ gìn hòa bình, ổn định trong khu vực."}
+
+    def article(self, doc_id):
+        text = self.texts.get(doc_id)
+        return Article(doc_id=doc_id, title="Tin", text=text, content_hash="", origin="test") if text else None
+
+
+def test_a_retrieved_article_printing_the_places_name_meets_it():
+    result = pinned(PortCorpus(), analyze("Tàu SAR 411 đã đưa bao nhiêu ngư dân về cảng Nghi Sơn?"), ["fishing"])
+    assert result.allowed == {"town-news", "fishing"}
+
+
+def test_a_common_word_spelled_like_a_place_does_not_meet_it():
+    # "hòa bình" (peace) in lower case is not the province Hòa Bình.
+    result = pinned(PortCorpus(), analyze("Tỉnh Hòa Bình có bao nhiêu huyện?"), ["peace"])
+    assert result.allowed == frozenset() and "Hòa Bình" in result.unmet

@@ -36,6 +36,27 @@ def test_a_date_the_question_gives_is_no_answer() -> None:
 
 
 @pytest.mark.parametrize(
+    "sentence, is_date",
+    [
+        ("Chiều 10-6 giờ Quebec, Thủ tướng đã hội đàm với Thủ tướng Canada.", True),  # news prints d-m
+        ("Tàu SAR 411 về cảng lúc rạng sáng 5-4.", True),
+        ("Vụ việc xảy ra 30-4-2019 tại quận Tây Hồ.", True),
+        ("Đội tuyển thắng 3-1 trong trận đấu cuối.", False),  # a score, not a day
+        ("Gió mạnh cấp 6-7, sóng cao 2-3 m.", False),  # a range
+    ],
+)
+def test_days_printed_with_a_hyphen(sentence: str, is_date: bool) -> None:
+    assert rank.holds_expected(sentence, "date", "Thủ tướng hội đàm vào ngày nào?") is is_date
+
+
+def test_a_day_printed_with_a_hyphen_is_no_count() -> None:
+    question = "Có bao nhiêu ngư dân được đưa về?"
+    assert not rank.holds_expected("Chiều 5-4, tàu về cảng an toàn.", "count", question)
+    assert not rank.holds_expected("Vụ việc xảy ra hôm 30-4-2019 tại quận Tây Hồ.", "count", question)
+    assert rank.holds_expected("Chiều 5-4, tàu đưa 19 ngư dân về cảng.", "count", question)
+
+
+@pytest.mark.parametrize(
     "sentence, holds",
     [
         ("Phó Bí thư Thường trực Quận ủy Nguyễn Minh Tiến yêu cầu các cấp ủy Đảng tập trung thực hiện.", True),
