@@ -111,14 +111,18 @@ def retrieve(idx, set_name: str, queries: list[dict], depth: int = DEPTH) -> lis
     query vector and candidates), and the passage features of the fused top ``depth``."""
     from qa.analyze import analyze
     from qa.retrieve import Corpus, fact_evidence
+    from qa.learned import Models
     from qa.learned.apply import views_of
     from qa.learned.features import passage_features
 
+    # The fused order, not the shipped reranker's: that model was trained on these very questions, so its
+    # order would leak into the features (ranks) and the "plain RRF" baseline of the next training.
+    unranked = Models(passage=None, sentence=None, calibration=None)
     lexical = idx.lexical()
     out = []
     for q in queries:
         analysis = analyze(q["question"])
-        found = fact_evidence(Corpus(idx), q["question"], analysis)
+        found = fact_evidence(Corpus(idx), q["question"], analysis, models=unranked)
         cands = found.candidates[:depth]
         hits = idx.hits(cands)
         if len(hits) != len(cands):

@@ -35,6 +35,15 @@ CONFIDENT_PRECISION = 0.85
 TRAINABLE = ("xquad_vi_dev", "viquad2_dev")
 
 
+def auc(score: np.ndarray, label: np.ndarray) -> float:
+    """Probability that a random right answer scores above a random wrong one (ties count half)."""
+    pos, neg = score[label > 0.5], score[label <= 0.5]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    above = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(above / (len(pos) * len(neg)))
+
+
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -204,11 +213,12 @@ def train(sets: dict[str, tuple[Path, Path]], out: Path, cache: Path, *, splits_
     passage_oof = oof[best]
 
     # 2. sentences (passages in out-of-fold learned order)
-    sx, sy = [], []
+    sx, sy, stexts = [], [], []
     for k, q in enumerate(questions):
-        _, x, y = rank_data.sentence_rows(q, passage_oof[k], encoders[k], lexicals[k])
+        cands, x, y = rank_data.sentence_rows(q, passage_oof[k], encoders[k], lexicals[k])
         sx.append(x)
         sy.append(y)
+        stexts.append([c.text for c in cands])
     for encoder in set(encoders):
         encoder.save()
     soof = {kind: cross_validate(kind, sx, sy, fold_of, SENTENCE_FEATURES) for kind in ("hand", *kinds)}
@@ -223,8 +233,13 @@ def train(sets: dict[str, tuple[Path, Path]], out: Path, cache: Path, *, splits_
     from qa.learned.apply import top_probability
 
     has = [k for k in range(len(sy)) if len(sy[k])]
-    p = np.asarray([top_probability(soof[best_s][k]) for k in has])
+    p = np.asarray([top_probability(soof[best_s][k]) for k in has])  # as qa.learned.choose does
     right = np.asarray([float(sy[k][int(np.argmax(soof[best_s][k]))]) for k in has])
+    # How well the share alone orders right above wrong answers, and the same with a sentence's copies (from
+    # overlapping passages) summed: 0.7455 against 0.7486 at the last training — not worth its extra
+    # confident answers (docs/model-card.md).
+    summed = np.asarray([top_probability(soof[best_s][k], stexts[k]) for k in has])
+    report["share_auc"] = {"best_copy_only": round(auc(p, right), 4), "sentence_copies_summed": round(auc(summed, right), 4)}
     kx, ky = isotonic_knots(p, right)
     calibration = Calibration(kx, ky, 0.0)
     confidence = np.asarray([calibration.confidence(v) for v in p])

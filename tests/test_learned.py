@@ -106,6 +106,36 @@ def test_calibration_is_monotone_and_clipped():
     assert sum(row["n"] for row in reliability(conf, right)) == 400
 
 
+def test_top_probability_of_a_candidate_and_of_its_sentence():
+    """Passages overlap by a sentence: with ``texts`` its two copies' shares add up (bench.train reports it)."""
+    from qa.learned.apply import top_probability
+
+    scores, texts = [2.0, 2.0, 1.0], ["A.", "A.", "B."]
+    e = np.exp(np.asarray(scores) - 2.0)
+    assert top_probability(scores) == pytest.approx(e[0] / e.sum())
+    assert top_probability(scores, texts) == pytest.approx(2 * e[0] / e.sum())
+    assert top_probability(scores, texts, top=2) == pytest.approx(e[2] / e.sum())
+    assert top_probability([1.0], ["A."]) == 1.0 and top_probability([], []) == 0.0
+
+
+def test_the_training_data_is_in_fused_order_not_the_shipped_rerankers(monkeypatch):
+    """The shipped passage model was trained on the tune questions: ordering them with it would leak."""
+    import qa.retrieve
+    from bench import rank_data
+
+    seen = []
+
+    def fake_evidence(corpus, question, analysis, filters=None, models=None):
+        seen.append(models)
+        raise StopIteration
+
+    monkeypatch.setattr(qa.retrieve, "fact_evidence", fake_evidence)
+    with pytest.raises(StopIteration):
+        rank_data.retrieve(object.__new__(type("Idx", (), {"lexical": lambda self: None})),
+                           "xquad_vi_dev", [{"question": "Sông Hồng dài bao nhiêu km?"}])
+    assert seen and seen[0] is not None and seen[0].passage is None
+
+
 # ------------------------------------------------------------------------------- training, end to end
 
 _FIXTURE_DOCS = [
