@@ -34,6 +34,9 @@ DISTRACTORS = [
     ("news-dongda-theft", "Bắt đối tượng trộm 51 máy tính ở quận Đống Đa",
      "Công an phường Ô Chợ Dừa, quận Đống Đa, Hà Nội vừa bắt đối tượng trộm 51 máy tính xách tay.\n\n"
      "Tổng giá trị tài sản bị trộm khoảng 1 tỷ đồng; đối tượng có 3 tiền án về tội trộm cắp."),
+    ("news-thuykhue-search", "Khám xét nơi ở của lãnh đạo một công ty điện thoại",
+     "Sáng 9/5, Công an phường Thụy Khuê, quận Tây Hồ phối hợp khám xét nơi ở của một lãnh đạo công ty.\n\n"
+     "Lực lượng chức năng đã thu giữ 2 ô tô và 15 thùng tài liệu. Công ty có 9 cửa hàng tại Hà Nội."),
 ]
 
 
@@ -60,6 +63,18 @@ def test_the_seed_answer_is_found_beside_a_story_about_the_same_district(mixed_i
 def test_unrelated_money_in_the_named_city_is_not_a_confident_answer(mixed_index):
     answer = qa.answer(mixed_index, "Cần Thơ chi bao nhiêu tiền cho công tác dân vận?")
     assert answer.abstained or answer.confidence < shipped_models().calibration.threshold, answer.text
+
+
+def test_a_count_of_what_no_shown_sentence_names_is_not_offered(mixed_index):
+    # The ward's only story counts cars and shops; the question counts Tổ dân vận (docs/questions.md, u04).
+    answer = qa.answer(mixed_index, "Phường Thụy Khuê có bao nhiêu Tổ dân vận?")
+    assert answer.abstained, answer.text
+    from qa.answers.fact import names_what_is_counted
+
+    question = "Cần Thơ đã tổ chức bao nhiêu cuộc quán triệt?"
+    assert names_what_is_counted(question, ["các cấp đã tổ chức hơn 21.000 cuộc, với 550.000 người dự quán triệt"])
+    assert not names_what_is_counted(question, ["từ nay đến năm 2030 sẽ di dời 500 hộ dân"])
+    assert names_what_is_counted("How many members?", [])  # no counted noun read: nothing to check
 
 
 def test_no_adequate_evidence_abstains_instead_of_listing_guesses(mixed_index):

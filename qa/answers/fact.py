@@ -13,7 +13,7 @@ from index.text import tokenize
 from ..gloss import Gloss
 from ..learned import choose, restrict, shipped_models
 from ..constraints import names_everyone, pinned, time_holds
-from ..rank import coverage, idf_weights, pick_variant, unknown_share
+from ..rank import counted_noun, coverage, idf_weights, pick_variant, unknown_share
 from ..organisations import asked_organisations, names_organisation
 from ..recency import asks_about_today, dated_today, today_label
 from ..records import Answer, Citation
@@ -124,6 +124,10 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
     # Too unsure for a question that names a place or document (MIN_CONFIDENCE): only a person named in the
     # asked role, or a literal yes/no verdict, may still stand (each is checked on its quote), not a hedge.
     unsure = (pins.allowed is not None or bool(organisations)) and choice.confidence is not None and choice.confidence < MIN_CONFIDENCE
+    if pins.allowed is not None and analysis.answer_type == "count" and not analysis.asks_money:
+        # "Phường Thụy Khuê có bao nhiêu Tổ dân vận?" among the news: a story about that ward holds numbers, but
+        # a count of something none of the sentences shown even names is no answer to it.
+        unsure = unsure or not names_what_is_counted(question, [c.text for c in choice.candidates[:POSSIBLY_SHOWN]])
     if analysis.asks_role:  # who chaired / spoke / led: a named person in that role
         people = {h.doc_id: {name for name, _ in corpus.entities(h.doc_id).people} for h in hits}
         named = who_answer(question, analysis, choice.candidates, hits, people, choice.confidence, threshold)
@@ -155,6 +159,16 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
     lines = [WORDING[lang].possibly] + [f"- {according(lang, c.hit, c)}" for c in citations]
     return Answer(question, "\n".join(lines), False, lang, "fact", citations, confidence=choice.confidence,
                   candidates=tuple((c.quote, c.n) for c in citations[1:]))
+
+
+def names_what_is_counted(question: str, sentences: list[str]) -> bool:
+    """Some sentence holds every word of the counted noun ("bao nhiêu cuộc giám sát" → cuộc, giám); True when
+    the question names none (typed without tone marks, or English: the glossary's words vary too much)."""
+    noun = counted_noun(question)
+    if not noun:
+        return True
+    words = {w for w in tokenize(noun) if "_" not in w}  # its syllables, in any order: "21.000 cuộc … quán triệt"
+    return any(words <= set(tokenize(s)) for s in sentences)
 
 
 def _full_text(corpus: "Corpus", doc_id: str) -> str:
