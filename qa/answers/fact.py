@@ -124,9 +124,11 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
     # Too unsure for a question that names a place or document (MIN_CONFIDENCE): only a person named in the
     # asked role, or a literal yes/no verdict, may still stand (each is checked on its quote), not a hedge.
     unsure = (pins.allowed is not None or bool(organisations)) and choice.confidence is not None and choice.confidence < MIN_CONFIDENCE
-    if pins.allowed is not None and analysis.answer_type == "count" and not analysis.asks_money:
+    if pins.allowed is not None and analysis.answer_type == "count" and not analysis.asks_money and choice.tentative:
         # "Phường Thụy Khuê có bao nhiêu Tổ dân vận?" among the news: a story about that ward holds numbers, but
-        # a count of something none of the sentences shown even names is no answer to it.
+        # a count of something none of the sentences shown even names is no answer to it. Only for a "possibly"
+        # list: news words a count its own way ("8 người tử vong" for "bao nhiêu người chết"), and a confident
+        # quote is the calibrated ranker's call.
         unsure = unsure or not names_what_is_counted(question, [c.text for c in choice.candidates[:POSSIBLY_SHOWN]])
     if analysis.asks_role:  # who chaired / spoke / led: a named person in that role
         people = {h.doc_id: {name for name, _ in corpus.entities(h.doc_id).people} for h in hits}
