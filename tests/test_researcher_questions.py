@@ -14,6 +14,8 @@ import pytest
 import qa
 from bench.evaluate import check_answer
 
+from conftest import CORPUS
+
 DATA = Path(__file__).parent / "data"
 # Known failures (docs/questions.md "after"): money and subject questions the sentence choice still misses.
 KNOWN_FAILURES = {"r17", "n04", "n05", "n10", "u11"}
@@ -23,8 +25,8 @@ def _items(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _params(name: str):
-    return [pytest.param(item, id=item["id"], marks=[pytest.mark.xfail(strict=False)] if item["id"] in KNOWN_FAILURES else [])
+def _params(name: str, failures: set[str] = KNOWN_FAILURES):
+    return [pytest.param(item, id=item["id"], marks=[pytest.mark.xfail(strict=False)] if item["id"] in failures else [])
             for item in _items(name)]
 
 
@@ -102,15 +104,13 @@ def seed_and_cited_news(tmp_path_factory):
         rows = [line for line in src if json.loads(line)["id"] in cited]
     assert len(rows) == len(cited)
     (folder / "cited.jsonl").write_text("".join(rows), encoding="utf-8")
-    idx, report = index.build([Path(__file__).resolve().parents[1] / "corpus", folder / "cited.jsonl"],
+    idx, report = index.build([CORPUS, folder / "cited.jsonl"],
                               settings=Settings.load(folder / "index"))
     assert not report.skipped, report.skipped
     return idx
 
 
-@pytest.mark.parametrize("item", [pytest.param(item, id=item["id"], marks=[pytest.mark.xfail(strict=False)]
-                                               if item["id"] in NEWS10K_FAILURES else [])
-                                  for item in _items("qa_news10k.jsonl")])
+@pytest.mark.parametrize("item", _params("qa_news10k.jsonl", NEWS10K_FAILURES))
 def test_question_written_after_the_code(seed_and_cited_news, item):
     contract = qa.answer(seed_and_cited_news, item["question"]).to_contract(id=item["id"])
     assert not check_answer(item, contract), (check_answer(item, contract), contract["answer"][:300])
