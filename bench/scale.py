@@ -3,6 +3,7 @@ passages, measured through ``Index.search`` and ``qa.answer`` and against FAISS 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import sqlite3
@@ -256,8 +257,17 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
         lambda q: view.candidates(q["question"], q["vector"], depth=DEPTH), comp)
     lat["Index.candidates (query vector given)"] = time_each(
         lambda q: idx.candidates(q["question"], query_vector=q["vector"]), comp)
-    lat["Index.search k10 (incl. query embedding)"] = time_each(
-        lambda q: idx.search(q["question"], 10), queries[: profile.search_queries])
+    searched = queries[: profile.search_queries]
+    lat["Index.search k10 (incl. query embedding)"] = time_each(lambda q: idx.search(q["question"], 10), searched)
+    # Where that time goes: the query embedding alone, and the search with BM25 waiting for it (before
+    # index/store/beside.py) instead of scoring while the model runs.
+    lat["query embedding alone"] = time_each(lambda q: idx.query_vector(q["question"]), searched)
+    beside = idx.settings
+    idx.settings = dataclasses.replace(beside, lexical_beside_embedding=False)
+    try:
+        lat["Index.search k10, BM25 after the embedding"] = time_each(lambda q: idx.search(q["question"], 10), searched)
+    finally:
+        idx.settings = beside
     answered = queries[: profile.answer_queries]
     log(f"size {size:,}: qa.answer ({len(answered)} questions, sentence vectors cached and not)")
 

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from tracuu.settings import Settings
 
+from .store.beside import run_beside
 from .ingest.pipeline import IngestProgress, IngestReport
-from .ingest.prepare import embedding_input, embedding_query
+from .ingest.prepare import embedding_query
 from .records import Article, ArticleEntities, Candidate, Hit, Passage, SearchFilters
 from .store import generations as gen
 from .store import sqlite as store
 from .store.fusion import hybrid_candidates
-from .store.view import load_committed
+from .store.view import load_committed, sorted_pids
 from .store import writer
 from .store.writer import IndexBusyError, ModelMismatchError
 from .text.facets import FilterError
@@ -195,9 +196,6 @@ class Index:
         finally:
             lock.release()
 
-    def _embed_missing(self, conn, prepared) -> tuple[int, float]:  # reindex
-        return writer.embed_missing(conn, self.embedder, prepared, batch=max(self.settings.embed_batch_size * 8, 64))
-
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         """Delete articles (and merged copies) by id; a removed article's copies take its place. Returns
         the ids that were present."""
@@ -210,22 +208,18 @@ class Index:
 
     def reindex(self) -> int:
         """Re-embed every passage with the current model and rebuild the derived files."""
+        from .ingest.reembed import reembed_all
+
         lock = self._write_lock()
         try:
             conn = store.connect(self.db_path)
-            embedder = self.embedder
-            rows = conn.execute(
-                "SELECT p.vector_key, a.title, p.text FROM passages p JOIN articles a USING(doc_id)"
-            ).fetchall()
-            prepared = [_Inputs(tuple(r[0] for r in rows), tuple(embedding_input(r[1], r[2]) for r in rows))]
-            store.set_meta(conn, "model_id", embedder.model_id)
-            store.set_meta(conn, "dim", str(embedder.dim))
-            embedded, _ = self._embed_missing(conn, prepared)
-            writer.commit(conn, self.root, lambda c: store.prune_vectors(c), rebuild=True)
-            conn.close()
+            try:
+                return reembed_all(conn, self.root, self.embedder,
+                                   batch=max(self.settings.embed_batch_size * 8, 64))
+            finally:
+                conn.close()
         finally:
             lock.release()
-        return embedded
 
     def optimize(self) -> int:
         """Merge every segment into one (tombstoned passages dropped); returns the segments left."""
@@ -245,24 +239,38 @@ class Index:
     def candidates(self, query: str, *, depth: int | None = None, filters: SearchFilters = SearchFilters(),
                    within_docs: Sequence[str] | None = None, query_vector=None) -> list[Candidate]:
         """Fused candidates. ``within_docs`` restricts to those articles (list answers look inside each)."""
+        return self.candidates_and_vector(query, depth=depth, filters=filters, within_docs=within_docs,
+                                          query_vector=query_vector)[0]
+
+    def candidates_and_vector(self, query: str, *, embed: str | None = None, depth: int | None = None,
+                              filters: SearchFilters = SearchFilters(), within_docs: Sequence[str] | None = None,
+                              query_vector=None) -> tuple[list[Candidate], object]:
+        """Fused candidates and the query vector (of ``embed``, default ``query``; None when nothing was
+        searched). Without ``query_vector`` the model embeds while BM25 scores on another thread."""
         loaded = self._current()
         if loaded is None or not query.strip():
-            return []
+            return [], query_vector
         allowed = self.allowed_pids(filters) if filters else None
         if within_docs is not None:
             conn = self._conn()
             in_docs = store.pids_of_docs(conn, within_docs)
             allowed = in_docs if allowed is None else allowed & in_docs
         if allowed is not None and not allowed:
-            return []
-        vector = self.query_vector(query) if query_vector is None else query_vector
-        if loaded.view is not None:
-            return loaded.view.candidates(query, vector, depth=depth or self.settings.candidates,
-                                          allowed=allowed, rrf_k=self.settings.rrf_k)
-        return hybrid_candidates(
-            loaded.dense, loaded.lexical, query, vector,
-            depth=depth or self.settings.candidates, allowed=allowed, rrf_k=self.settings.rrf_k,
-        )
+            return [], query_vector
+        depth = depth or self.settings.candidates
+        embed_text = query if embed is None else embed
+        if loaded.view is None:  # an index written before segments
+            vector = self.query_vector(embed_text) if query_vector is None else query_vector
+            return hybrid_candidates(loaded.dense, loaded.lexical, query, vector, depth=depth, allowed=allowed,
+                                     rrf_k=self.settings.rrf_k), vector
+        view, rows = loaded.view, sorted_pids(allowed)
+        if query_vector is None and self.settings.lexical_beside_embedding:
+            vector, bm25_hits = run_beside(lambda: self.query_vector(embed_text),
+                                           lambda: view.bm25_search(query, depth, rows))
+        else:
+            vector = self.query_vector(embed_text) if query_vector is None else query_vector
+            bm25_hits = view.bm25_search(query, depth, rows)
+        return view.fuse(vector, bm25_hits, depth=depth, allowed=rows, rrf_k=self.settings.rrf_k), vector
 
     def query_vector(self, query: str):
         return self.embedder.encode_queries([embedding_query(query)])[0]
@@ -389,11 +397,3 @@ class Index:
         if manifest is not None:
             manifest.setdefault("counts", {})["merged"] = self.merged_count()
         return manifest
-
-
-@dataclass(frozen=True)
-class _Inputs:
-    """Just the embedding side of ``PreparedArticle``, for re-embedding stored passages."""
-
-    vector_keys: tuple[str, ...]
-    model_inputs: tuple[str, ...]

@@ -40,6 +40,15 @@ class Corpus:
     def candidates(self, query: str, **kwargs) -> list[Candidate]:
         return self.index.candidates(query, **kwargs)
 
+    def candidates_of(self, question: str, query: str, **kwargs) -> tuple[list[Candidate], "np.ndarray"]:
+        """Candidates for ``query`` and ``question``'s vector, embedded while BM25 scores when not yet known."""
+        found, vector = self.index.candidates_and_vector(query, embed=question,
+                                                         query_vector=self._query_vectors.get(question), **kwargs)
+        if vector is None:  # nothing to search (an empty index): the vector is still the question's
+            vector = self.query_vector(question)
+        self._query_vectors[question] = vector
+        return found, vector
+
     def hits(self, candidates: Sequence[Candidate]) -> list[Hit]:
         return self.index.hits(candidates)
 
@@ -88,9 +97,8 @@ def fact_evidence(corpus: Corpus, question: str, analysis: "QuestionAnalysis",
     # while the query vector stays the question's own (e5 matches across languages).
     rendered = gloss(question, analysis) if analysis.language == "en" else None
     words = rendered.text if rendered and rendered.text else question
-    query_vector = corpus.query_vector(question)
-    candidates = corpus.candidates(f"{question} {words}" if rendered else question, filters=filters,
-                                  query_vector=query_vector)
+    candidates, query_vector = corpus.candidates_of(question, f"{question} {words}" if rendered else question,
+                                                    filters=filters)
     candidates, score_of = learned_order(corpus, words, analysis, candidates, models)
     hits = naming_the_documents_first(corpus, candidates, analysis)
     constrained = bool(analysis.refs or analysis.localities)

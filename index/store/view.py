@@ -87,9 +87,20 @@ class SegmentView:
 
     def candidates(self, query: str, vector: np.ndarray | None, *, depth: int, allowed: set[int] | None = None,
                    rrf_k: int = 60) -> list[Candidate]:
-        allowed_arr = None if allowed is None else np.fromiter(sorted(allowed), dtype=np.int64, count=len(allowed))
-        dense = self.dense_search(vector, depth, allowed_arr) if vector is not None else []
-        return rrf_fuse(dense, self.bm25_search(query, depth, allowed_arr), k=rrf_k)
+        rows = sorted_pids(allowed)
+        return self.fuse(vector, self.bm25_search(query, depth, rows), depth=depth, allowed=rows, rrf_k=rrf_k)
+
+    def fuse(self, vector: np.ndarray | None, bm25_hits: Sequence[tuple[int, float]], *, depth: int,
+             allowed: np.ndarray | None = None, rrf_k: int = 60) -> list[Candidate]:
+        """The dense top-``depth`` fused with BM25 hits already found (``Index`` finds them while the model
+        embeds the query)."""
+        dense = self.dense_search(vector, depth, allowed) if vector is not None else []
+        return rrf_fuse(dense, bm25_hits, k=rrf_k)
+
+
+def sorted_pids(allowed: set[int] | None) -> np.ndarray | None:
+    """A filter's pids as the sorted array the segment searches take (None: no filter)."""
+    return None if allowed is None else np.fromiter(sorted(allowed), dtype=np.int64, count=len(allowed))
 
 
 def open_view(conn, root, cache: dict[int, Segment]) -> SegmentView | None:
