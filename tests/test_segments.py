@@ -95,6 +95,37 @@ def test_segmented_index_gives_the_full_builds_top10_and_scores(tmp_path, data):
     assert _top10(grown, questions) == _top10(full, questions)
 
 
+def test_an_optimized_ivf_index_gives_the_full_builds_top10(tmp_path, data, monkeypatch):
+    """Past the exact-search limit each segment is an IVF index whose quantiser is trained on its vectors:
+    after `optimize`, the one merged segment (vectors read back in another order, under other pids) must
+    search like the fresh build. The limits are shrunk so that 109 passages make IVF segments."""
+    from index.store import dense
+
+    monkeypatch.setattr(dense, "FLAT_LIMIT", 30)
+    monkeypatch.setattr(dense, "ivf_nlist", lambda n: 8)
+    monkeypatch.setattr(dense, "IVF_NPROBE", 1)  # one list of 8: another quantiser finds other passages
+    docs, questions = data
+    full = _open(tmp_path / "full")
+    full.ingest([_write(tmp_path / "all.jsonl", docs)])
+    grown = _open(tmp_path / "grown")
+    doomed = {"id": "zz-doomed", "title": "Tạm", "text": "Bài sẽ bị xoá về bóng đá và Super Bowl. " * 20}
+    for i, start in enumerate(range(len(docs) - 20, -20, -20)):  # last articles first: other pids
+        grown.ingest([_write(tmp_path / f"b{i}.jsonl", docs[max(start, 0):start + 20] + ([doomed] if i == 0 else []))])
+    grown.remove(["zz-doomed"])
+    assert full._current().view.factory == "IDMap2,IVF8,Flat"
+    assert grown.optimize() == 1 and grown.doctor() == []
+    assert grown._current().view.factory == "IDMap2,IVF8,Flat"
+    assert _dense10(grown, questions) == _dense10(full, questions)
+
+
+def _dense10(idx, questions: list[str]) -> list[list[tuple[str, float]]]:
+    """Dense top-10 as (passage id, cosine). Not the fused list: articles added in another order get pids
+    in another order, and exact BM25 ties go to the lower pid."""
+    view, conn = idx._current().view, idx._conn()
+    return [[(conn.execute("SELECT passage_id FROM passages WHERE pid = ?", (p,)).fetchone()[0], round(s, 6))
+             for p, s in view.dense_search(idx.query_vector(q), 10)] for q in questions]
+
+
 def test_bm25_scores_equal_bm25s_on_one_build(tmp_path, data):
     docs, questions = data
     idx = _open(tmp_path / "idx")

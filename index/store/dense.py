@@ -29,7 +29,7 @@ import numpy as np
 #   26 ms and 10% allowed 10 ms per query, recall 1.0 against exact filtered search in both.
 FLAT_LIMIT = 50_000
 IVF_NPROBE = 64
-IVF_TRAIN_PER_LIST = 40  # k-means sample: 40 points per list (164k at 1M; FAISS warns below 39)
+IVF_TRAIN_PER_LIST = 40  # k-means sample: 40 points per list (164k at 1M; FAISS warns below 39), by content
 IVF_TRAIN_NITER = 10
 TRAIN_SEED = 1234
 # HNSW is no longer chosen (recall@10 0.70 at efSearch 96 and 0.83 at 512 on 1M, 765 s build), but an index
@@ -42,6 +42,24 @@ HNSW_EF_SEARCH = 96
 def ivf_nlist(n_vectors: int) -> int:
     """Number of inverted lists: the power of two nearest 4*sqrt(n) (4096 at 1M, 1024 at 100k)."""
     return 2 ** max(8, round(math.log2(4 * math.sqrt(max(n_vectors, 1)))))
+
+
+def content_keys(vectors: np.ndarray) -> np.ndarray:
+    """A 64-bit key per row computed from its float32 bits alone (exact integer arithmetic, wrapping), so
+    the same vector gets the same key whatever its position, batch or pid."""
+    bits = np.ascontiguousarray(vectors, dtype=np.float32).view(np.uint32)
+    weights = np.random.default_rng(TRAIN_SEED).integers(1, 2**63, size=bits.shape[1], dtype=np.uint64) | np.uint64(1)
+    keys = np.empty(len(bits), dtype=np.uint64)
+    for start in range(0, len(bits), 32_768):  # ~100 MB of uint64 at a time
+        keys[start:start + 32_768] = (bits[start:start + 32_768].astype(np.uint64) * weights).sum(axis=1)
+    return keys
+
+
+def training_rows(vectors: np.ndarray, n_train: int) -> np.ndarray:
+    """The rows a quantiser trains on, in training order: the ``n_train`` smallest content keys. A merge
+    adds the kept vectors in another order and under other pids than a fresh build of the same articles;
+    chosen by content, both train the same centroids and so return the same passages."""
+    return np.argsort(content_keys(vectors), kind="stable")[:n_train]
 
 
 def choose_factory(n_vectors: int) -> str:
@@ -74,10 +92,7 @@ class DenseIndex:
                     n_train = min(len(pids), IVF_TRAIN_PER_LIST * ivf.nlist)
                 else:
                     n_train = len(pids)
-                sample = vectors
-                if n_train < len(pids):
-                    rows = np.sort(np.random.default_rng(TRAIN_SEED).choice(len(pids), n_train, replace=False))
-                    sample = vectors[rows]
+                sample = vectors[training_rows(vectors, n_train)]
                 index.train(sample)
                 del sample
             index.add_with_ids(vectors, np.asarray(pids, dtype=np.int64))
