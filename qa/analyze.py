@@ -17,6 +17,7 @@ from index.records import DocRef, Locality, LocalityLevel
 from index.text.refs import find_refs, fold, fold_with_offsets, has_diacritics
 
 from .forms import Role, TimeAsk, asked_role, asks_yes_no, persons_named, time_asked
+from .offices import Office, asked_office
 
 Language = Literal["vi", "en"]
 AnswerType = Literal["list", "count", "date", "person", "description"]
@@ -40,6 +41,7 @@ class QuestionAnalysis:
     asks_money: bool = False  # "bao nhiêu tiền", "tổng số tiền", "kinh phí", "how much money": an amount in đồng
     asks_role: Role | None = None  # "ai chủ trì", "who spoke", "ai chỉ đạo": the role a who-question asks about
     role_verbs: tuple[str, ...] = ()  # the folded verbs it uses ("phat bieu", "ket luan")
+    asks_office: Office | None = None  # "Ai là Bí thư Quận ủy Tây Hồ?": the post whose holder is asked
     asks_yes_no: bool = False  # "đã … chưa?", "có … không?", "did/is/has …?"
     time: TimeAsk | None = None  # a year or month an answer's article or passage must match (qa.constraints)
     persons: tuple[str, ...] = ()  # full names the question gives: a quoted article must name them
@@ -202,10 +204,12 @@ def analyze(question: str) -> QuestionAnalysis:
     keywords = _keywords(q, _QUESTION_PHRASE_RE.sub(lambda m: " " * len(m.group()), folded), off, language, accented)
 
     role, role_verbs = asked_role(rest) if answer_type == "person" else (None, ())
+    office = asked_office(no_refs, q, off, [(loc.start, loc.end) for loc in locs]) if answer_type == "person" and role is None and language == "vi" else None
     from index.text.admin2025 import new_wards_in
 
     return QuestionAnalysis(
         asks_role=role,
+        asks_office=office,
         role_verbs=role_verbs,
         asks_yes_no=answer_type in ("description", "list") and asks_yes_no(folded),
         time=time_asked(no_refs, q, years, tuple(months), language),

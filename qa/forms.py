@@ -22,7 +22,7 @@ _ROLES: list[tuple[Role, str]] = [
     ("speak", r"phat bieu|ket luan|cho biet|spoke|speak(?:s|ing)?|speech|address(?:ed)?|concluded|said"),
 ]
 _ROLE_RES = [(role, re.compile(rf"\b(?:{p})\b")) for role, p in _ROLES]
-_WHO_RE = re.compile(r"\b(?:ai|who|dong chi nao|nguoi nao|vi nao)\b")
+WHO_RE = re.compile(r"\b(?:ai|who|dong chi nao|nguoi nao|vi nao)\b")
 
 # "đã … chưa?", "có … không?", "có phải … không", "… hay chưa"; English auxiliaries first.
 _YESNO_VI = re.compile(r"(?:\b(?:da|co|duoc)\b.*\b(?:chua|khong)|\bhay chua|\bco phai\b.*)\s*[?.!]*\s*$")
@@ -51,7 +51,7 @@ _VI_VERB = {"chair": "chu tri", "speak": "phat bieu", "lead": "chi dao"}
 
 def asked_role(rest: str) -> tuple[Role | None, tuple[str, ...]]:
     """The role a who-question asks about and the folded verb phrases it uses ("phat bieu", "ket luan")."""
-    if not _WHO_RE.search(rest):
+    if not WHO_RE.search(rest):
         return None, ()
     found = [(m.start(), role, m.group()) for role, rx in _ROLE_RES for m in rx.finditer(rest)]
     if not found:

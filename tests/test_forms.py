@@ -18,6 +18,7 @@ from qa.answers.who import is_caption, who_answer
 from qa.answers.yesno import settles
 from qa.constraints import names_everyone, time_holds
 from qa.forms import TimeAsk, asks_yes_no
+from qa.offices import glossed_office, states_office
 
 
 # ---------------------------------------------------------------- qa.forms through qa.analyze
@@ -35,6 +36,78 @@ from qa.forms import TimeAsk, asks_yes_no
 ])
 def test_the_role_a_who_question_asks(question, role):
     assert analyze(question).asks_role == role
+
+
+@pytest.mark.parametrize("question, head, body, label", [
+    ("Ai là Bí thư Quận ủy Tây Hồ?", "bi thu", "quan uy", "Bí thư Quận ủy Tây Hồ"),
+    ("ai la bi thu quan uy tay ho", "bi thu", "quan uy", "bi thu quan uy tay ho"),
+    ("Ai là Trưởng Ban Dân vận Thành ủy Cần Thơ?", "truong ban", "dan van", "Trưởng Ban Dân vận Thành ủy Cần Thơ"),
+    ("Chủ tịch UBND quận Tây Hồ là ai?", "chu tich", "ubnd", "Chủ tịch UBND quận Tây Hồ"),
+    ("Ai là Chủ tịch Ủy ban MTTQ quận Tây Hồ?", "chu tich", "mttq", "Chủ tịch Ủy ban MTTQ quận Tây Hồ"),
+    ("Ai là Phó Bí thư Đảng ủy phường Thanh Khê Tây?", "pho bi thu", "dang uy", "Phó Bí thư Đảng ủy phường Thanh Khê Tây"),
+    ("Ai là Thủ tướng cuối cùng của Đông Đức?", "thu tuong", "", "Thủ tướng"),  # "cuối cùng" is no body
+])
+def test_the_office_a_who_is_question_asks(question, head, body, label):
+    office = analyze(question).asks_office
+    assert (office.head, office.body, office.label) == (head, body, label)
+
+
+@pytest.mark.parametrize("question", [
+    "Ai chủ trì hội nghị tổng kết của Quận ủy Tây Hồ?",  # a role verb, not an office
+    "Quận Tây Hồ có bao nhiêu Tổ dân vận?",
+    "Ai là người phát ngôn bộ Ngoại giao Trung Quốc?",
+    "Who is the secretary of the Tay Ho district party committee?",  # English: its words are not the articles'
+])
+def test_questions_that_ask_no_office(question):
+    assert analyze(question).asks_office is None
+
+
+@pytest.mark.parametrize("english, head, body", [
+    ("Who is the Vice Chairman of Can Tho City People's Committee at the conference?", "pho chu tich", "ubnd"),
+    ("Who is the head of Hanoi's Party Committee Mass Mobilization Board?", "truong ban", "dan van"),
+    ("Who is the secretary of the Tay Ho district party committee?", "bi thu", "quan uy"),
+    ("Who is the head of the police of Hung Nguyen district?", "truong cong an", ""),
+])
+def test_the_office_an_english_question_asks_is_read_from_its_gloss(english, head, body):
+    from qa.gloss import gloss
+
+    office = glossed_office(gloss(english, analyze(english)).text)
+    assert (office.head, office.body) == (head, body)
+    assert glossed_office(gloss("Who chaired the meeting?", analyze("Who chaired the meeting?")).text) is None
+
+
+def test_a_deputy_or_a_longer_title_does_not_state_the_office():
+    office = analyze("Ai là Bí thư Quận ủy Tây Hồ?").asks_office
+    deputy = "Về phía quận Tây Hồ có đồng chí Nguyễn Anh Tuấn - Phó Bí thư Thường trực Quận ủy; các đồng chí Bí thư, Chủ tịch UBND phường."
+    assert not states_office(deputy, office)  # the deputy, and ward secretaries (another body)
+    assert not states_office("Tổng Bí thư Nguyễn Phú Trọng phát biểu.", office)
+    assert states_office("Đồng chí Lê Văn An, Bí thư Quận ủy Tây Hồ phát biểu.", office)
+    assert states_office("bi thu thuong truc quan uy tay ho le van an", office)  # folded, a word between
+    assert states_office(deputy, analyze("Ai là Phó Bí thư Thường trực Quận ủy Tây Hồ?").asks_office)
+    chair = analyze("Chủ tịch UBND quận Tây Hồ là ai?").asks_office
+    assert states_office("ông Nguyễn Văn Bình, Chủ tịch Ủy ban nhân dân quận", chair)  # abbreviations either way
+    assert not states_office("ông Nguyễn Văn Bình, Phó Chủ tịch UBND quận", chair)
+    red_cross = analyze("Phó Chủ tịch Hội Chữ thập đỏ Thành phố dự hội nghị ở Tây Hồ là ai?").asks_office
+    assert red_cross.label == "Phó Chủ tịch Hội Chữ thập đỏ"  # the organisation's whole name
+    assert states_office("đồng chí Đinh Thị Phước - Phó Chủ thịch Hội Chữ Thập đỏ Thành phố", red_cross)  # a typo
+    assert not states_office("đồng chí Đinh Thị Phước - Phó Chủ thịch Hội Chữ Thập đỏ Thành phố",
+                             analyze("Ai là Chủ tịch Hội Chữ thập đỏ?").asks_office)
+    front = analyze("Ai là Chủ tịch Ủy ban MTTQ quận Tây Hồ?").asks_office
+    assert states_office("đồng chí Trần Quang Đạo - UVBTV, Chủ tịch UB MTTQ quận", front)
+
+
+def test_only_a_deputy_in_the_passages_is_no_answer_but_an_unworded_office_is_left_to_the_answer():
+    from qa.answers.fact import only_the_deputy
+
+    secretary = analyze("Ai là Bí thư Quận ủy Tây Hồ?").asks_office
+    deputy = _hit("Về phía quận Tây Hồ có đồng chí Nguyễn Anh Tuấn - Phó Bí thư Thường trực Quận ủy.")
+    holder = _hit("Đồng chí Lê Văn An, Bí thư Quận ủy Tây Hồ, phát biểu.", "e")
+    assert only_the_deputy(secretary, [deputy])
+    assert not only_the_deputy(secretary, [deputy, holder])
+    assert not only_the_deputy(analyze("Ai là Phó Bí thư Thường trực Quận ủy Tây Hồ?").asks_office, [deputy])
+    # The post not worded as asked at all (a translation's "Bộ trưởng" for "Thủ tướng"): not an abstention.
+    translated = _hit("Bộ trưởng cuối cùng Cộng hòa Dân chủ (Đông) Đức, Lothar de Maizière, là hậu duệ người Huguenot.")
+    assert not only_the_deputy(analyze("Ai là Thủ tướng cuối cùng của Đông Đức?").asks_office, [translated])
 
 
 def test_an_english_role_verb_is_matched_in_the_articles_vietnamese():
@@ -192,6 +265,11 @@ FORMS = [
     {"id": "person-no", "question": "Đồng chí Nguyễn Văn Thành phát biểu gì tại hội nghị tổng kết Quyết định 290?"},
     {"id": "ward-2025", "question": "ai chu tri hoi nghi o phuong Thanh Khe"},
     {"id": "ward-en", "question": "Who chaired the conference in Thanh Khe Tay ward?"},
+    {"id": "office-deputy", "question": "Ai là Bí thư Quận ủy Tây Hồ?"},
+    {"id": "office", "question": "Ai là Chủ tịch Ủy ban MTTQ quận Tây Hồ?"},
+    {"id": "office-board", "question": "Ai là Trưởng Ban Dân vận Thành ủy Hà Nội?"},
+    {"id": "office-en", "question": "Who is the Vice Chairman of Can Tho City People's Committee at the conference?"},
+    {"id": "office-en-deputy", "question": "Who is the secretary of the Tay Ho district party committee?"},
 ]
 
 
@@ -226,6 +304,17 @@ def test_time_and_person_constraints_end_to_end(asked):
     assert asked["time-no"]["abstained"] and "2023" in asked["time-no"]["answer"]
     assert "02/7/2020" in asked["time-ok"]["answer"]
     assert asked["person-no"]["abstained"] and "Nguyễn Văn Thành" in asked["person-no"]["answer"]
+
+
+def test_offices_end_to_end(asked):
+    # Tây Hồ's article names its Phó Bí thư only: that is no answer to who the Bí thư is.
+    deputy = asked["office-deputy"]
+    assert deputy["abstained"] and "Bí thư Quận ủy Tây Hồ" in deputy["answer"] and "Nguyễn Anh Tuấn" not in deputy["answer"]
+    assert "Trần Quang Đạo" in asked["office"]["answer"] and _cites(asked["office"], "000")
+    assert "Nguyễn Thị Tuyến" in asked["office-board"]["answer"] and _cites(asked["office-board"], "004")
+    english = asked["office-en"]  # the post read from the question's gloss; the quote states it with the name
+    assert "Trương Quang Hoài Nam" in english["answer"] and _cites(english, "003") and not english["candidates"]
+    assert asked["office-en-deputy"]["abstained"] and "Nguyễn Anh Tuấn" not in asked["office-en-deputy"]["answer"]
 
 
 def test_places_end_to_end(asked):

@@ -13,6 +13,7 @@ from index.text import tokenize
 from ..gloss import Gloss
 from ..learned import choose, restrict, shipped_models
 from ..constraints import names_everyone, pinned, time_holds
+from ..offices import Office, glossed_office, states_office
 from ..rank import counted_noun, coverage, idf_weights, pick_variant, unknown_share
 from ..organisations import asked_organisations, names_organisation
 from ..recency import asks_about_today, dated_today, today_label
@@ -130,7 +131,13 @@ def fact_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
         # list: news words a count its own way ("8 người tử vong" for "bao nhiêu người chết"), and a confident
         # quote is the calibrated ranker's call.
         unsure = unsure or not names_what_is_counted(question, [c.text for c in choice.candidates[:POSSIBLY_SHOWN]])
-    if analysis.asks_role:  # who chaired / spoke / led: a named person in that role
+    if analysis.asks_office is None and found.rendered is not None and analysis.answer_type == "person" \
+            and analysis.asks_role is None:  # an English "who is the <post>": the post as its gloss words it
+        analysis = replace(analysis, asks_office=glossed_office(found.rendered.text))
+    if analysis.asks_office is not None and only_the_deputy(analysis.asks_office, hits):
+        # "Ai là Bí thư Quận ủy Tây Hồ?" where the articles name only the Phó Bí thư: the deputy is not the answer.
+        return abstain(question, lang, hits[:RELATED_SHOWN], unmet=analysis.asks_office.label, why="unmet_office")
+    if analysis.asks_role or analysis.asks_office:  # who chaired / spoke / led / holds the office: a named person in it
         people = {h.doc_id: {name for name, _ in corpus.entities(h.doc_id).people} for h in hits}
         named = who_answer(question, analysis, choice.candidates, hits, people, choice.confidence, threshold)
         if named is not None and not (unsure and (named.confidence or 0.0) < threshold):
@@ -201,6 +208,17 @@ def in_time(corpus: "Corpus", hit, ask) -> bool:
     # Undated: the article states the year somewhere (a month may be written out, "tháng Ba năm 1940").
     loose = replace(ask, years=ask.years + tuple(y for y, _ in ask.months), months=())
     return time_holds(loose, (), hit.passage.text) or time_holds(loose, (), article.text)
+
+
+def only_the_deputy(office: Office, hits) -> bool:
+    """The passages give the office's deputy ("Phó Bí thư Thường trực Quận ủy") and never the office itself.
+    An office they do not give at all is left to the answer: articles word posts their own way (a translation
+    prints "Bộ trưởng cuối cùng" for the asked "Thủ tướng cuối cùng")."""
+    if office.head.startswith("pho "):
+        return False
+    deputy = replace(office, head="pho " + office.head)
+    texts = [h.passage.text for h in hits]
+    return not any(states_office(t, office) for t in texts) and any(states_office(t, deputy) for t in texts)
 
 
 def only_articles(found: "FactEvidence", allowed: frozenset[str]) -> "FactEvidence":

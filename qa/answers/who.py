@@ -1,5 +1,5 @@
-"""Who chaired, spoke or led ("Ai chủ trì …?", "đồng chí nào phát biểu chỉ đạo …", "who chaired …?"): the
-sentence that names a person in the role asked — a stored person of the article or a Vietnamese name
+"""Who chaired, spoke or led ("Ai chủ trì …?", "đồng chí nào phát biểu chỉ đạo …", "who chaired …?") or holds
+an office ("Ai là Bí thư Quận ủy …?"): the sentence that names a person in the role or office asked — a stored person of the article or a Vietnamese name
 ("đồng chí Nguyễn Tiến Sữ", "Bí thư Thành ủy Vương Đình Huệ") next to the role's verb — before a bare role
 ("Các đồng chí lãnh đạo thành phố chủ trì hội nghị") or a photo caption. When the articles name nobody
 in that role, the sentences that name people are shown as "possibly", never as the answer; when no
@@ -14,6 +14,7 @@ from index.records import Hit
 from index.text import fold, search_text
 from index.text.entities import person_names
 
+from ..offices import states_office
 from ..records import Answer, Citation
 from .wording import WORDING, according
 
@@ -41,13 +42,14 @@ def who_answer(question: str, analysis: "QuestionAnalysis", candidates: Sequence
     """``candidates``: the sentence choice's candidates, best first; ``people``: per article, the names its
     stored entities give. None when no candidate names a person at all (the caller answers as a fact)."""
     lang = analysis.language
+    office = analysis.asks_office
     role_re = ROLE_IN_SENTENCE[analysis.asks_role or "chair"]
     scored = []
     for rank, cand in enumerate(candidates):
         hit = hits[cand.hit_index]
         text = cand.text
         named = any(name in text for name in people.get(hit.doc_id, ())) or bool(person_names(text))
-        in_role = bool(role_re.search(search_text(text)))
+        in_role = states_office(text, office) if office else bool(role_re.search(search_text(text)))
         verb = any(v in fold(text).lower() for v in analysis.role_verbs)
         scored.append(((in_role and named), verb, not is_caption(hit.passage.text, cand.start, cand.end), -rank, named, cand))
     confident = [s for s in scored if s[0]]
@@ -60,7 +62,7 @@ def who_answer(question: str, analysis: "QuestionAnalysis", candidates: Sequence
         # Nobody with a Vietnamese name or a stored person among the candidates (an encyclopaedia's
         # "Tesla", "Warsaw"): the role cannot be checked here; the plain sentence choice answers.
         return None
-    role = WORDING[lang].roles[analysis.asks_role or "chair"]
+    role = WORDING[lang].office.format(office=office.label) if office else WORDING[lang].roles[analysis.asks_role or "chair"]
     shown = []
     for s in scored:  # the choice's order: sentences that at least name someone
         if s[4] and all(s[5].text != o.text for o in shown):

@@ -22,6 +22,8 @@ class Wording:
     yes: str
     role_unclear: str
     roles: dict
+    office: str  # "{role}" of role_unclear for an office question
+    unmet_office: str
 
 
 WORDING = {
@@ -37,6 +39,8 @@ WORDING = {
         yes="Có",
         role_unclear="Các bài viết không nói rõ ai {role}; có thể là một trong các câu sau:",
         roles={"chair": "chủ trì", "speak": "phát biểu", "lead": "chỉ đạo hay dẫn đầu"},
+        office="là {office}",
+        unmet_office="Các bài viết không nói ai là {what}; gần nhất:",
     ),
     "en": Wording(
         according="According to “{title}”{date}: “{quote}” [{n}]",
@@ -50,6 +54,8 @@ WORDING = {
         yes="Yes",
         role_unclear="The articles do not say clearly who {role}; possibly one of these:",
         roles={"chair": "chaired", "speak": "spoke", "lead": "led"},
+        office="is the {office}",
+        unmet_office="The articles do not say who the {what} is; nearest:",
     ),
 }
 LEVEL_NAME = {
