@@ -204,7 +204,9 @@ def analyze(question: str) -> QuestionAnalysis:
     keywords = _keywords(q, _QUESTION_PHRASE_RE.sub(lambda m: " " * len(m.group()), folded), off, language, accented)
 
     role, role_verbs = asked_role(rest) if answer_type == "person" else (None, ())
-    office = asked_office(no_refs, q, off, [(loc.start, loc.end) for loc in locs]) if answer_type == "person" and role is None and language == "vi" else None
+    office = None
+    if answer_type == "person" and role is None and language == "vi":  # English: from its gloss (qa.answers.fact)
+        office = asked_office(no_refs, q, off, [(loc.start, loc.end) for loc in locs])
     from index.text.admin2025 import new_wards_in
 
     return QuestionAnalysis(

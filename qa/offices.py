@@ -115,7 +115,7 @@ def _near(word: str, wanted: str) -> bool:
 def _runs(words: list[str], wanted: list[str], start: int = 0, stop: int | None = None):
     stop = len(words) if stop is None else min(stop, len(words))
     for i in range(start, stop - len(wanted) + 1):
-        if all(_near(w, x) for w, x in zip(words[i:], wanted)):
+        if all(_near(w, x) for w, x in zip(words[i:i + len(wanted)], wanted)):
             yield i
 
 

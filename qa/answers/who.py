@@ -1,6 +1,7 @@
 """Who chaired, spoke or led ("Ai chủ trì …?", "đồng chí nào phát biểu chỉ đạo …", "who chaired …?") or holds
-an office ("Ai là Bí thư Quận ủy …?"): the sentence that names a person in the role or office asked — a stored person of the article or a Vietnamese name
-("đồng chí Nguyễn Tiến Sữ", "Bí thư Thành ủy Vương Đình Huệ") next to the role's verb — before a bare role
+an office ("Ai là Bí thư Quận ủy …?", qa.offices): the sentence that names a person in the role or office
+asked — a stored person of the article or a Vietnamese name ("đồng chí Nguyễn Tiến Sữ", "Bí thư Thành ủy
+Vương Đình Huệ") next to the role's verb or stating the office itself — before a bare role
 ("Các đồng chí lãnh đạo thành phố chủ trì hội nghị") or a photo caption. When the articles name nobody
 in that role, the sentences that name people are shown as "possibly", never as the answer; when no
 candidate names a Vietnamese person at all, the ordinary fact answer stands."""
