@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from index.text.refs import fold, fold_with_offsets
 
@@ -31,6 +31,8 @@ _BODY_RE = re.compile(rf"\s*({_BODIES})\b")
 _GLOSSED_BODY_RE = re.compile(rf"\b({_BODIES})\b")
 # After "trưởng ban" the body is the board's name itself ("Trưởng Ban Dân vận Thành ủy").
 _BOARD_RE = re.compile(r"\s*(\w+ \w+)\b")
+_TITLES_BETWEEN = 12  # words of other titles between a name and the office it holds ("Ủy viên Ban Thường vụ, …")
+_PLACE_WORDS = 4  # words of a place between an office and the name after it ("… tỉnh Trà Vinh Đồng Văn Lâm")
 _BODY_WINDOW = 4  # words an article may put between the office and its body ("Phó Bí thư Thường trực Quận ủy")
 
 
@@ -119,15 +121,47 @@ def _runs(words: list[str], wanted: list[str], start: int = 0, stop: int | None 
             yield i
 
 
-def states_office(text: str, office: Office) -> bool:
-    """``text`` gives ``office`` itself: its head, not a deputy's ("Phó Bí thư …" does not state "Bí thư …") nor a
-    longer title ("Tổng Bí thư"), followed within a few words by its body when the question names one."""
-    words = re.findall(r"\w+", abbreviated(fold(text).lower()))
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", abbreviated(fold(text).lower()))
+
+
+def _office_spans(words: list[str], office: Office):
+    """(first, past-the-body) word indices of each place ``words`` give ``office`` itself."""
     head, body = office.head.split(), office.body.split()
     for i in _runs(words, head):
         if i and words[i - 1] in ("pho", "tong") and head[0] != words[i - 1]:
-            continue
+            continue  # "Phó Bí thư" is not "Bí thư", "Tổng Bí thư" neither
         end = i + len(head)
-        if not body or next(_runs(words, body, end, end + _BODY_WINDOW + len(body)), None) is not None:
+        if not body:
+            yield i, end
+            continue
+        at = next(_runs(words, body, end, end + _BODY_WINDOW + len(body)), None)
+        if at is not None:
+            yield i, at + len(body)
+
+
+def states_office(text: str, office: Office) -> bool:
+    """``text`` gives ``office`` itself: its head, not a deputy's ("Phó Bí thư …" does not state "Bí thư …") nor a
+    longer title ("Tổng Bí thư"), followed within a few words by its body when the question names one."""
+    return next(_office_spans(_words(text), office), None) is not None
+
+
+def holder_named(text: str, office: Office, names: Iterable[str]) -> bool:
+    """``text`` names the holder of ``office`` as news prints it: the name nearest before the office, with at
+    most a few other titles between ("ông Đậu Bá An, Trưởng Công an xã …"; "Nguyễn Trung Nhân, Ủy viên Ban
+    Thường vụ, Trưởng Ban Dân vận Thành ủy"), or right after the office and its place ("Chủ tịch UBND tỉnh Trà
+    Vinh Đồng Văn Lâm") — not merely a name somewhere in a sentence that mentions the post."""
+    words = _words(text)
+    spans = list(_office_spans(words, office))
+    found = []  # (first, past-the-end) word indices of each name
+    for name in names:
+        name_words = fold(name).lower().split()
+        found += [(k, k + len(name_words)) for k in range(len(words) - len(name_words) + 1)
+                  if words[k:k + len(name_words)] == name_words]
+    for start, end in spans:
+        before = [stop for first, stop in found if stop <= start]
+        if before and start - max(before) <= _TITLES_BETWEEN:
+            return True
+        if any(end <= first <= end + _PLACE_WORDS for first, _ in found):
             return True
     return False

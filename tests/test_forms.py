@@ -18,7 +18,7 @@ from qa.answers.who import is_caption, who_answer
 from qa.answers.yesno import settles
 from qa.constraints import names_everyone, time_holds
 from qa.forms import TimeAsk, asks_yes_no
-from qa.offices import glossed_office, states_office
+from qa.offices import glossed_office, holder_named, states_office
 
 
 # ---------------------------------------------------------------- qa.forms through qa.analyze
@@ -94,6 +94,31 @@ def test_a_deputy_or_a_longer_title_does_not_state_the_office():
                              analyze("Ai là Chủ tịch Hội Chữ thập đỏ?").asks_office)
     front = analyze("Ai là Chủ tịch Ủy ban MTTQ quận Tây Hồ?").asks_office
     assert states_office("đồng chí Trần Quang Đạo - UVBTV, Chủ tịch UB MTTQ quận", front)
+
+
+def test_the_holder_is_the_name_printed_with_the_office_not_any_name_in_the_sentence():
+    board = analyze("Ai là Trưởng Ban Dân vận Thành ủy Cần Thơ?").asks_office
+    listed = ("Chủ trì hội nghị có các đồng chí Phạm Văn Hiểu, Phó Bí thư Thường trực Thành ủy; Nguyễn Trung Nhân, "
+              "Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Thành ủy; Trương Quang Hoài Nam, Phó Chủ tịch UBND thành phố.")
+    assert holder_named(listed, board, ["Phạm Văn Hiểu", "Nguyễn Trung Nhân", "Trương Quang Hoài Nam"])
+    assert not holder_named(listed, board, ["Phạm Văn Hiểu"])  # too far before, another post between
+    chair = analyze("Ai là Chủ tịch UBND tỉnh Trà Vinh?").asks_office
+    assert holder_named("Chủ tịch UBND tỉnh Trà Vinh Đồng Văn Lâm đã ký quyết định.", chair, ["Đồng Văn Lâm"])
+    vice = analyze("Ai là Phó Chủ tịch UBND TP. Đà Nẵng?").asks_office
+    posts = ("Ông Nguyễn Xuân Anh cho biết, chiều nay HĐND TP Đà Nẵng chỉ tổ chức bầu đối với 2 chức danh là phó chủ "
+             "tịch HĐND và phó chủ tịch UBND TP.")
+    assert states_office(posts, vice) and not holder_named(posts, vice, ["Nguyễn Xuân Anh"])
+
+
+def test_a_stated_office_without_a_recognised_holder_is_left_to_the_fact_answer():
+    police = analyze("Ai là Trưởng Công an xã Giang Sơn Tây?").asks_office
+    said = "Ngày 7/6, ông Đậu Bá An, Trưởng Công an xã Giang Sơn Tây, huyện Đô Lương cho biết."
+    assert holder_named(said, police, ["Đậu Bá An"])
+    hit = _hit(f"{said} Danh tính đối tượng là Võ Văn Dũng (28 tuổi).")
+    # No name list knows "Đậu Bá An" here: the office is stated, so the plain answer decides, not a "possibly" list
+    # of the sentences that name someone else.
+    assert who_answer("q", analyze("Ai là Trưởng Công an xã Giang Sơn Tây?"),
+                      _cands(hit, [said, "Danh tính đối tượng là Võ Văn Dũng (28 tuổi)."]), [hit], {}, 0.9, 0.77) is None
 
 
 def test_only_a_deputy_in_the_passages_is_no_answer_but_an_unworded_office_is_left_to_the_answer():

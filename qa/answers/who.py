@@ -15,7 +15,7 @@ from index.records import Hit
 from index.text import fold, search_text
 from index.text.entities import person_names
 
-from ..offices import states_office
+from ..offices import holder_named, states_office
 from ..records import Answer, Citation
 from .wording import WORDING, according
 
@@ -49,8 +49,12 @@ def who_answer(question: str, analysis: "QuestionAnalysis", candidates: Sequence
     for rank, cand in enumerate(candidates):
         hit = hits[cand.hit_index]
         text = cand.text
-        named = any(name in text for name in people.get(hit.doc_id, ())) or bool(person_names(text))
-        in_role = states_office(text, office) if office else bool(role_re.search(search_text(text)))
+        names = [name for name in people.get(hit.doc_id, ()) if name in text] + list(person_names(text))
+        named = bool(names)
+        if office:  # the office stated, with a name printed as its holder (not just anywhere in the sentence)
+            in_role = named and states_office(text, office) and holder_named(text, office, names)
+        else:
+            in_role = bool(role_re.search(search_text(text)))
         verb = any(v in fold(text).lower() for v in analysis.role_verbs)
         scored.append(((in_role and named), verb, not is_caption(hit.passage.text, cand.start, cand.end), -rank, named, cand))
     confident = [s for s in scored if s[0]]
@@ -59,6 +63,10 @@ def who_answer(question: str, analysis: "QuestionAnalysis", candidates: Sequence
         citation = Citation(1, hits[best.hit_index], best.start, best.end)
         return Answer(question, according(lang, citation.hit, citation), False, lang, "fact", (citation,),
                       confidence=max(confidence or 0.0, threshold))
+    if office and any(states_office(s[5].text, office) for s in scored):
+        # The office is stated but no name reads as its holder (a name the detector does not know, "ông Đậu Bá
+        # An"; a sentence that lists posts): the plain sentence choice answers, as for any question.
+        return None
     if not any(s[4] for s in scored):
         # Nobody with a Vietnamese name or a stored person among the candidates (an encyclopaedia's
         # "Tesla", "Warsaw"): the role cannot be checked here; the plain sentence choice answers.
