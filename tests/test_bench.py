@@ -88,3 +88,21 @@ def test_fast_segment_postings_match_project_build():
     check = ss.check_postings(ss.postings_fast(tpool, tplan), joined,
                               ["Tây Hồ tổ dân vận", "dan van kheo can tho", "290-QĐ/TW", "10.272 mô hình Hà Nội"])
     assert check["max_abs_score_diff"] == 0.0 and check["identical_score_vectors"] == check["of"]
+
+
+def test_office_questions_are_drawn_from_news_lines_and_scored_by_the_labelled_holder():
+    import json as _json
+
+    from bench.office_questions import office_questions, score
+
+    lines = [_json.dumps({"id": "a1", "text": "Ông Đậu Bá An, Trưởng Công an xã Giang Sơn Tây cho biết vụ việc. "
+                                            "Bà Nguyễn Thị Hoa, Chủ tịch UBND huyện Bến Lức cho biết thêm. "
+                                            # the holder's surname swallowed by the place: dropped, not mislabelled
+                                            "Chủ tịch UBND TP Hà Nội Nguyễn Đức Chung chỉ đạo."}, ensure_ascii=False)]
+    items = office_questions(lines, limit=10)
+    assert {(i["question"], i["name"]) for i in items} == {
+        ("Ai là Trưởng Công an xã Giang Sơn Tây?", "Đậu Bá An"), ("Ai là Chủ tịch UBND huyện Bến Lức?", "Nguyễn Thị Hoa")}
+    answers = [{"id": i["id"], "abstained": False, "answer": f"Theo bài: “… {i['name']} …” [1]"} for i in items]
+    answers[0] = {"id": items[0]["id"], "abstained": True, "answer": "Không tìm thấy"}
+    assert score(items, answers) == {"questions": 2, "holder_named": 1, "confident": 1, "confident_holder_named": 1,
+                                     "tentative": 0, "abstained": 1}
