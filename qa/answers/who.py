@@ -52,7 +52,7 @@ def who_answer(question: str, analysis: "QuestionAnalysis", candidates: Sequence
         names = [name for name in people.get(hit.doc_id, ()) if name in text] + list(person_names(text))
         named = bool(names)
         if office:  # the office stated, with a name printed as its holder (not just anywhere in the sentence)
-            in_role = named and states_office(text, office) and holder_named(text, office, names)
+            in_role = named and holder_named(text, office, names)  # a holder implies the office is stated
         else:
             in_role = bool(role_re.search(search_text(text)))
         verb = any(v in fold(text).lower() for v in analysis.role_verbs)
