@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from index.text.refs import fold, fold_with_offsets
+from index.text.refs import fold, fold_with_offsets, within_one_edit
 
 from .forms import WHO_RE
 from .organisations import ORGANISATIONS
@@ -104,14 +104,7 @@ def glossed_office(rendered: str) -> Office | None:
 def _near(word: str, wanted: str) -> bool:
     """The same syllable, or one typed with a letter more, less or changed ("thịch" for "tịch": reports are
     typed by hand) when it is long enough that one letter does not make another common word."""
-    if word == wanted:
-        return True
-    if len(wanted) < 4 or abs(len(word) - len(wanted)) > 1:
-        return False
-    if len(word) == len(wanted):
-        return sum(x != y for x, y in zip(word, wanted)) == 1
-    short, long_ = sorted((word, wanted), key=len)
-    return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
+    return word == wanted or (len(wanted) >= 4 and within_one_edit(word, wanted))
 
 
 def _runs(words: list[str], wanted: list[str], start: int = 0, stop: int | None = None):

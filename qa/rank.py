@@ -22,6 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
+from index.text.refs import within_one_edit
 from index.text.tokens import pick_variant, tokenize
 from index.records import Hit
 
@@ -231,20 +232,8 @@ def unknown_share(weights: dict[str, float], question: str, lexical, nearby: str
     if unknown and nearby:
         seen = {t for t in tokenize(nearby, folded=folded) if len(t) >= 4 and t.isascii()}
         unknown = [t for t in unknown
-                   if len(t) < 5 or not t.isascii() or not any(_one_edit_apart(t, s) for s in seen)]
+                   if len(t) < 5 or not t.isascii() or not any(t != s and within_one_edit(t, s) for s in seen)]
     return sum(weights[t] for t in unknown) / total
-
-
-def _one_edit_apart(a: str, b: str) -> bool:
-    """One letter inserted, deleted or replaced."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def coverage(text: str, weights: dict[str, float], *, folded: bool) -> float:

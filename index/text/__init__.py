@@ -8,10 +8,10 @@ from .entities import extract_entities
 from .facets import FilterError, locality_key
 from .normalize import display_text, fold_diacritics, has_vietnamese_diacritics, search_text, unify_tones
 from .places import find_localities
-from .refs import find_refs, fold, parse_ref
+from .refs import find_refs, fold, parse_ref, within_one_edit
 from .sentences import split_sentences
 from .tokens import tokenize
 
 __all__ = ["display_text", "search_text", "fold_diacritics", "fold", "unify_tones", "has_vietnamese_diacritics",
            "split_sentences", "tokenize", "find_refs", "parse_ref", "find_localities", "extract_entities",
-           "locality_key", "FilterError"]
+           "locality_key", "FilterError", "within_one_edit"]

@@ -176,7 +176,8 @@ def parse_ref(s: str) -> DocRef | None:
 # ---------------------------------------------------------------- misprints
 
 
-def _edit_distance_le1(a: str, b: str) -> bool:
+def within_one_edit(a: str, b: str) -> bool:
+    """The same string, or one character inserted, deleted or replaced."""
     if a == b:
         return True
     if abs(len(a) - len(b)) > 1:
@@ -192,7 +193,7 @@ def is_likely_typo(printed: str, intended: str) -> bool:
     if printed == intended or not printed.isdigit() or not intended.isdigit():
         return False
     same_digits = len(printed) == len(intended) and sorted(printed) == sorted(intended)
-    return same_digits or _edit_distance_le1(printed, intended)
+    return same_digits or within_one_edit(printed, intended)
 
 
 def _compatible(r: DocRef, target: DocRef) -> bool:
