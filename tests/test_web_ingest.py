@@ -20,6 +20,7 @@ from index.ingest.web import (Fetcher, FetchError, ListingError, WebRequest, doc
 from tracuu.settings import Settings
 
 from fakes import FakeEmbedder
+from test_ui import browser  # noqa: F401 (the browser fixture)
 from website import Route, Site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,3 +264,60 @@ def test_cli_ingests_a_feed_then_fetches_nothing_new_and_sync_removes_a_dropped_
     (tmp_path / "bad.txt").write_text(f"{feed}\nfeed.xml\n", encoding="utf-8")
     bad = _tracuu("sync", "--feeds", str(tmp_path / "bad.txt"), "--index", idx)
     assert bad.returncode != 0 and "bad.txt:2: only http:// and https://" in bad.stderr
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+
+def test_pasted_urls_are_fetched_from_public_hosts_only_unless_allowed(site, tmp_path):
+    from ui_uploads import ingest_urls
+
+    page = site.url("/tin/can-tho-dan-van-kheo.html")
+    shut = ingest_urls(f"{page}\n", _open(tmp_path / "a"), "vi")
+    assert "Từ chối" in shut and "not a public address" in shut and site.count(200) == 0
+    idx = _open(tmp_path / "b", web_page_private_hosts=True, web_paste_limit=2)
+    html = ingest_urls(f"  {page}\n\nkhong-phai-url\n{site.url('/khong-co.html')}\n{site.url('/x')}", idx, "en")
+    assert "Added" in html and "Cần Thơ nhân rộng mô hình Dân vận khéo" in html and f'href="{page}"' in html
+    assert "khong-phai-url" in html and "only http:// and https://" in html
+    assert "at most 2 addresses" in html and "HTTP 404" not in html  # the third line was never fetched
+    again = ingest_urls(page, idx, "en")
+    assert "Unchanged" in again and "Added" not in again and site.count(304) == 1
+
+
+@pytest.fixture()
+def web_app(seed_index, site, tmp_path):
+    """(url, index) of the app on a copy of the seed index that may fetch from the loopback test site."""
+    import ui
+    from conftest import copy_index
+    from test_ui import _free_port
+
+    copy_index(seed_index.root, tmp_path / "index")
+    idx = index.open(settings=_settings(tmp_path / "index", web_page_private_hosts=True), embedder=seed_index.embedder)
+    demo = ui.build_app(idx)
+    port = _free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/", idx
+    finally:
+        demo.close()
+
+
+@pytest.mark.browser
+def test_the_corpus_tab_fetches_pasted_urls(web_app, browser, site):
+    url, idx = web_app
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.get_by_role("tab", name="Kho bài viết").click()
+    article = site.url("/tin/thanh-khe-tay-doi-thoai.html")
+    page.locator("#paste-urls textarea").fill(f"{article}\n{site.url('/vong-a')}")
+    page.locator("#fetch-urls").click()
+    page.wait_for_function("() => document.querySelector('#upload-report .tr-out')")
+    report = page.locator("#upload-report").inner_text()
+    assert "Đã thêm" in report and "Phường Thanh Khê Tây đối thoại với nhân dân" in report, report
+    assert "redirect loop" in report and page.locator("#paste-urls textarea").input_value() == ""
+    page.locator("#articles").get_by_text("Phường Thanh Khê Tây đối thoại với nhân dân").first.wait_for()
+    assert page.locator(f'#upload-report a[href="{article}"]').count() == 1
+    assert idx.article(doc_id_for(article)).url == article
+    context.close()
