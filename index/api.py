@@ -181,10 +181,10 @@ class Index:
         return self._writing(lambda ctx: sync_pass(ctx, roots, progress=progress), on_progress, None)
 
     def ingest_web(self, request: "WebRequest", progress=None, *, on_progress=None) -> "WebReport":
-        """Fetch and ingest web pages, sitemaps and feeds (``ingest.web``: robots.txt, conditional GET)."""
+        """Fetch (outside the write lock) and ingest web pages, sitemaps, feeds (``ingest.web``)."""
         from .ingest.web import run_web
 
-        return self._writing(lambda ctx: run_web(ctx, request, progress=progress), on_progress, None)
+        return run_web(self._conn(), self._writing, self.settings, request, progress, on_progress)
 
     def _writing(self, work: Callable[["Context"], object], on_progress, total):
         """Run ``work`` holding the folder's write lock and a writer connection."""

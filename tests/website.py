@@ -21,6 +21,7 @@ class Route:
     headers: tuple[tuple[str, str], ...] = ()
     validators: bool = True  # ETag + Last-Modified, and 304 to a matching conditional GET
     length: bool = True  # send Content-Length (False: the body ends when the connection closes)
+    gate: threading.Event | None = None  # answer only once the test sets it (a slow site)
 
 
 class Site:
@@ -65,6 +66,8 @@ def _handler(site: Site):
             route = site.routes.get(self.path)
             if route is None:
                 return self._answer(404, b"<h1>Not found</h1>", "text/html")
+            if route.gate is not None:
+                route.gate.wait(60)
             etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
             if route.validators and route.status == 200 and (
                     self.headers.get("If-None-Match") == etag or self.headers.get("If-Modified-Since") == LAST_MODIFIED

@@ -19,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from index.records import SourceDoc
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 _PAGE_KINDS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "txt"}
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _MAX_SITEMAP_DEPTH = 3  # a sitemap index of sitemap indexes of sitemaps, no deeper
+# Pages fetched between two writes: memory stays bounded (32 × Settings.web_max_page_bytes at worst) and
+# the lock is taken once per 32 pages, not per page.
+_PAGES_PER_WRITE = 32
 
 
 @dataclass(frozen=True)
@@ -74,35 +78,80 @@ class _Pass:
     skipped: list[SkippedInput] = field(default_factory=list)
     states: dict[str, state.PageState] = field(default_factory=dict)  # to store once the ingest committed
     unchanged_pages: int = 0
+    before: dict[str, set[str]] = field(default_factory=dict)  # listing → the URLs it named last time
 
 
-def run_web(ctx: "Context", request: WebRequest, *, fetcher: Fetcher | None = None,
-            progress: Callable[[str], None] | None = None) -> WebReport:
+def run_web(read_conn, writing: Callable, settings, request: WebRequest, progress: Callable[[str], None] | None = None,
+            on_progress=None, *, fetcher: Fetcher | None = None) -> WebReport:
+    """One pass. Fetching happens outside the write lock (a slow site must not hold up uploads): the
+    stored validators are read through ``read_conn`` (None: no index yet), and ``writing(work,
+    on_progress, total)`` (``Index._writing``) runs ``work(Context)`` under the lock — once per batch of
+    fetched pages, and once at the end to record the listings and remove what a mirrored feed dropped
+    (not at all when nothing changed: a quiet pass neither takes the lock nor loads the model)."""
     started = time.perf_counter()
-    conn = ctx.conn
-    state.init(conn)
-    fetcher = fetcher or Fetcher(ctx.settings, allow_private=request.allow_private)
-    known = state.pages(conn)
-    present = set(store.article_hashes(conn)) | set(prov.duplicate_hashes(conn))
+
+    def write(work):
+        return writing(work, on_progress, None)
+
+    fetcher = fetcher or Fetcher(settings, allow_private=request.allow_private)
     run = _Pass()
-    for feed in request.feeds:
-        _read_listing(conn, run, fetcher, known, feed, depth=_MAX_SITEMAP_DEPTH)
-    for sitemap in request.sitemaps:
-        _read_listing(conn, run, fetcher, known, sitemap, depth=_MAX_SITEMAP_DEPTH)
+    known, present, run.before = _stored(read_conn)
+    for listing in (*request.feeds, *request.sitemaps):
+        _read_listing(run, fetcher, known, listing, depth=_MAX_SITEMAP_DEPTH)
     for url in request.urls:
         try:
             run.pages.setdefault(normalize_url(url), Item(normalize_url(url)))
         except BadUrl as exc:
             run.skipped.append(SkippedInput(url, str(exc)))
-    report = ingest_items(ctx, _sources(run, fetcher, known, present, progress))
-    removed = _remember(ctx, run, request, report)
-    return WebReport(ingest=report, removed=tuple(removed), fetched=fetcher.counts[200],
-                     not_modified=fetcher.counts[304] + run.unchanged_pages, listings=len(request.feeds) + len(request.sitemaps),
-                     seconds=time.perf_counter() - started)
+    reports = []
+    pending = _sources(run, fetcher, known, present, progress)
+    while batch := list(islice(pending, min(_PAGES_PER_WRITE, max(1, settings.ingest_batch_articles)))):
+        reports.append(write(lambda ctx: _ingest_batch(ctx, run, batch)))
+    removed = write(lambda ctx: _remember(ctx, run, request)) if _anything_to_record(run, request) else []
+    return WebReport(ingest=_combined(reports), removed=tuple(removed), fetched=fetcher.counts[200],
+                     not_modified=fetcher.counts[304] + run.unchanged_pages,
+                     listings=len(request.feeds) + len(request.sitemaps), seconds=time.perf_counter() - started)
 
 
-def _read_listing(conn, run: _Pass, fetcher: Fetcher, known: dict[str, state.PageState], url: str, *,
-                  depth: int) -> None:
+def _stored(conn) -> tuple[dict[str, state.PageState], set[str], dict[str, set[str]]]:
+    """(validators by URL, doc_ids in the index, URLs by listing) as last committed."""
+    if conn is None or not state.has_tables(conn):
+        return {}, set(), {}
+    present = set(store.article_hashes(conn)) | (set(prov.duplicate_hashes(conn)) if prov.has_tables(conn) else set())
+    return state.pages(conn), present, state.all_listed(conn)
+
+
+def _ingest_batch(ctx: "Context", run: _Pass, batch: list) -> IngestReport:
+    """Ingest a batch of fetched pages, then keep the validators of those whose article the index now
+    holds (a page refused now is fetched whole next time, and its error shown again)."""
+    state.init(ctx.conn)
+    report = ingest_items(ctx, batch)
+    present = set(store.article_hashes(ctx.conn)) | set(prov.duplicate_hashes(ctx.conn))
+    refused = {s.origin for s in report.skipped}
+    stamp = prov.now()
+    ctx.conn.execute("BEGIN IMMEDIATE")
+    for url in {item.origin for item in batch}:
+        page_state = run.states.pop(url, None)
+        if page_state is not None and url not in refused and page_state.doc_id in present:
+            state.put_page(ctx.conn, page_state, stamp)
+    ctx.conn.execute("COMMIT")
+    return report
+
+
+def _anything_to_record(run: _Pass, request: WebRequest) -> bool:
+    direct = {normalize_url(u) for u in request.urls if _ok(u)}
+    return bool(run.states or run.listed or direct - run.before.get(state.DIRECT, set()))
+
+
+def _combined(reports: list[IngestReport]) -> IngestReport:
+    """One report for the batches: their lists joined, their counts and times added."""
+    merged = IngestReport()
+    for report in reports:
+        merged = IngestReport(**{f.name: getattr(merged, f.name) + getattr(report, f.name) for f in fields(IngestReport)})
+    return merged
+
+
+def _read_listing(run: _Pass, fetcher: Fetcher, known: dict[str, state.PageState], url: str, *, depth: int) -> None:
     """Add a feed's or sitemap's pages to the plan (a sitemap index: its sitemaps' pages)."""
     try:
         key = normalize_url(url)
@@ -110,7 +159,7 @@ def _read_listing(conn, run: _Pass, fetcher: Fetcher, known: dict[str, state.Pag
         page = fetcher.get(key, etag=old and old.etag, last_modified=old and old.last_modified)
         digest = hashlib.sha256(page.body).hexdigest() if not page.not_modified else None
         if page.not_modified or (old is not None and digest == old.sha256):
-            urls = state.listed(conn, key)
+            urls = run.before.get(key, set())
             run.quiet.update(urls)
             for item_url in urls:
                 run.pages.setdefault(item_url, Item(item_url))
@@ -123,7 +172,7 @@ def _read_listing(conn, run: _Pass, fetcher: Fetcher, known: dict[str, state.Pag
         return
     if listing.sitemaps and depth > 0:
         for child in listing.sitemaps:
-            _read_listing(conn, run, fetcher, known, child, depth=depth - 1)
+            _read_listing(run, fetcher, known, child, depth=depth - 1)
     if not listing.items and not listing.sitemaps:
         run.skipped.append(SkippedInput(url, "the listing names no pages"))
     run.listed[key] = {i.url for i in listing.items}
@@ -186,19 +235,18 @@ def _decode(page: Page) -> str:
         raise FetchError(str(exc)) from None
 
 
-def _remember(ctx: "Context", run: _Pass, request: WebRequest, report: IngestReport) -> list[str]:
-    """Store what the ingest committed; when mirroring, remove what the re-read listings dropped."""
+def _remember(ctx: "Context", run: _Pass, request: WebRequest) -> list[str]:
+    """Store the listings' validators and which listing names which URL; when mirroring, remove the
+    articles whose URL a re-read listing dropped and nothing else lists."""
     from ..sync import remove_docs
 
     conn = ctx.conn
-    # A page's validators are kept only while its article is in the index: a page refused now (or whose
-    # article is gone) is fetched whole next time, and its error shown again.
+    state.init(conn)
     present = set(store.article_hashes(conn)) | set(prov.duplicate_hashes(conn))
-    refused = {s.origin for s in report.skipped}
     stamp = prov.now()
     conn.execute("BEGIN IMMEDIATE")
-    for url, page_state in run.states.items():
-        if url not in refused and (not page_state.doc_id or page_state.doc_id in present):
+    for page_state in run.states.values():  # listings, and pages whose bytes had not changed
+        if not page_state.doc_id or page_state.doc_id in present:
             state.put_page(conn, page_state, stamp)
     state.add_listed(conn, state.DIRECT, [normalize_url(u) for u in request.urls if _ok(u)])
     gone: set[str] = set()

@@ -48,6 +48,17 @@ def init(conn: sqlite3.Connection) -> None:
     conn.executescript(_SCHEMA)
 
 
+def has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='web_listed'").fetchone() is not None
+
+
+def all_listed(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for listing, url in conn.execute("SELECT listing, url FROM web_listed"):
+        out.setdefault(listing, set()).add(url)
+    return out
+
+
 def pages(conn: sqlite3.Connection) -> dict[str, PageState]:
     return {row[0]: PageState(*row) for row in
             conn.execute("SELECT url, doc_id, etag, last_modified, sha256 FROM web_pages")}
