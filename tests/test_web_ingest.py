@@ -144,6 +144,15 @@ def test_fetch_refuses_404_loops_huge_pages_and_robots_with_a_reason_each(site, 
     with pytest.raises(FetchError, match="bytes, over the 500-byte limit"):
         big.get(site.url("/tin/tay-ho-tong-ket.html"))
     assert all(agent.startswith("tracuu/") for agent in site.agents)
+    import gzip
+
+    site.routes["/sitemap.xml.gz"] = Route(body=gzip.compress(site.routes["/sitemap-tin.xml"].body),
+                                           content_type="application/x-gzip")
+    packed = fetcher.get(site.url("/sitemap.xml.gz")).body
+    assert len(parse_listing(packed, site.url("/sitemap.xml.gz"), limit=10).items) == 3
+    site.routes["/bom.gz"] = Route(body=gzip.compress(b"<p>" + b"a" * 300_000), content_type="text/html")
+    with pytest.raises(FetchError, match="unpacks to over the 100,000-byte limit"):
+        fetcher.get(site.url("/bom.gz"))
 
 
 def test_fetch_is_conditional_and_spaced_per_host(site, tmp_path):

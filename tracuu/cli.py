@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="add or update articles (.txt .md .html .jsonl .pdf .docx .odt .doc .rtf, "
                                       "images; files or folders; web pages by URL)")
-    p.add_argument("paths", nargs="*", metavar="PATH_OR_URL")
+    p.add_argument("paths", nargs="*", metavar="PATH_OR_URL", help="files, folders or http(s):// page addresses")
     web_cli.add_arguments(p, sync=False)
     p.add_argument("--quiet", action="store_true", help="no progress bar (the final summary line stays)")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",

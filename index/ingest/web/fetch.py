@@ -133,8 +133,10 @@ class Fetcher:
                 reason = getattr(response, "reason", "") or ""
                 raise FetchError(f"HTTP {status} {reason}".strip() + _STATUS_HINTS.get(status // 100, ""))
             body = self._read_capped(response)
-            self.counts[200] += 1
             headers = response.headers
+            if body[:2] == b"\x1f\x8b":  # gzip sent anyway, or a sitemap.xml.gz: unpacked under the same cap
+                body = _gunzip(body, self.settings.web_max_page_bytes)
+            self.counts[200] += 1
             return Page(asked, final, 200, body, headers.get_content_type(), headers.get_content_charset(),
                         headers.get("ETag"), headers.get("Last-Modified"))
 
@@ -208,6 +210,20 @@ class Fetcher:
             parser.disallow_all = True
         self._robots[key] = parser
         return parser
+
+
+def _gunzip(data: bytes, cap: int) -> bytes:
+    import zlib
+
+    unpack = zlib.decompressobj(wbits=31)
+    try:
+        out = unpack.decompress(data, cap + 1)
+    except zlib.error:
+        raise FetchError("the page is damaged (gzip data that does not unpack)") from None
+    if len(out) > cap or unpack.unconsumed_tail:
+        raise FetchError(f"the page unpacks to over the {cap:,}-byte limit (Settings.web_max_page_bytes); "
+                         "it is not a news article")
+    return out
 
 
 _STATUS_HINTS = {4: "; check the address (the page may have moved or been removed)",

@@ -1,6 +1,7 @@
 """Web pages, sitemaps and feeds into the index: list, fetch (conditionally), ingest, remember, mirror.
 
-One pass, under the index's write lock like any ingest:
+One pass; fetching happens outside the index's write lock, which is taken only to ingest each batch of
+fetched pages and to record the outcome:
 
 1. read the listings (feeds, sitemaps): a listing answered 304, or with the bytes stored last time, is
    unchanged — its pages already in the index are not even asked for again;
