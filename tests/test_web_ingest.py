@@ -205,6 +205,21 @@ def test_urls_and_a_sitemap_ingest_once_and_errors_name_each_url(site, tmp_path)
     assert idx.doctor() == []
 
 
+def test_the_feed_gives_the_date_a_page_lacks(site, tmp_path):
+    title, _, paragraphs = ARTICLES["/tin/thanh-khe-tay-doi-thoai.html"]
+    site.page("/tin/khong-ngay.html", title, None, paragraphs)
+    site.routes["/ngay.xml"] = Route(body=(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>{title}</title>'
+        f"<link>/tin/khong-ngay.html</link><pubDate>Tue, 01 Dec 2026 23:30:00 +0700</pubDate></item>"
+        "</channel></rss>").encode("utf-8"), content_type="text/xml")
+    bare = _open(tmp_path / "bare")
+    bare.ingest_web(WebRequest(urls=(site.url("/tin/khong-ngay.html"),)))
+    assert bare.article(doc_id_for(site.url("/tin/khong-ngay.html"))).date is None  # the page names none
+    fed = _open(tmp_path / "fed")
+    fed.ingest_web(WebRequest(feeds=(site.url("/ngay.xml"),)))
+    assert fed.article(doc_id_for(site.url("/tin/khong-ngay.html"))).date == "2026-12-01"  # the publisher's day
+
+
 def test_a_slow_site_does_not_hold_the_write_lock(site, tmp_path):
     import threading
 

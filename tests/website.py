@@ -49,10 +49,11 @@ class Site:
         return sum(n for (p, s), n in self.answers.items() if s == status and (path is None or p == path)
                    and p != "/robots.txt")
 
-    def page(self, path: str, title: str, date: str, paragraphs: list[str], **kw) -> None:
+    def page(self, path: str, title: str, date: str | None, paragraphs: list[str], **kw) -> None:
         body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        meta = f'<meta property="article:published_time" content="{date}T08:00:00+07:00">' if date else ""
         html = (f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>'
-                f'<meta property="article:published_time" content="{date}T08:00:00+07:00"></head><body>'
+                f"{meta}</head><body>"
                 f'<nav><a href="/">Trang chủ</a> | <a href="/tin">Tin tức</a></nav>'
                 f"<article><h1>{title}</h1>{body}</article><footer>Bản quyền thuộc Cổng thông tin</footer>"
                 "</body></html>")
