@@ -11,13 +11,19 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Sequence
 
+from index.ingest.sources import KINDS
 from ui_render import LABELS, esc
 
 if TYPE_CHECKING:
     from index.api import Index
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".jsonl", ".pdf", ".docx", ".odt", ".doc", ".rtf",
-                ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+# What the readers accept, so the picker, the label and the refusal can never disagree with ingest.
+UPLOAD_TYPES = tuple(KINDS)
+
+
+def upload_label(lang: str = "vi") -> str:
+    """The upload box's label, listing every extension the readers accept."""
+    return LABELS[lang]["upload"].format(types=" ".join(UPLOAD_TYPES))
 
 
 def safe_name(name: str) -> str:
@@ -52,7 +58,7 @@ def save_uploads(files: Sequence[str], index: "Index", lang: str = "vi") -> tupl
         name = safe_name(shown)
         ext = os.path.splitext(name)[1]
         if ext not in UPLOAD_TYPES:
-            refused.append((shown, L["bad_type"].format(ext=ext or "(none)")))
+            refused.append((shown, L["bad_type"].format(ext=ext or "(none)", types=" ".join(UPLOAD_TYPES))))
             continue
         try:
             st = os.lstat(src)
@@ -134,14 +140,21 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
                 refused.append((f"{shown.get(path, Path(path).name)}:{line}", s.reason))
     items = []
     if report is not None:
-        for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged),
-                         ("merged", report.merged)):
+        for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):
             for doc_id in ids:
-                article = index.article(doc_id)
-                title = article.title if article else doc_id
-                items.append(f'<li class="ok">✓ {esc(L[key])}: <strong>{esc(title)}</strong> '
-                             f"(<code>{esc(doc_id)}</code>, {len(index.passages(doc_id))} {esc(L['passages'])})</li>")
+                items.append(f'<li class="ok">✓ {esc(L[key])}: {_named(index, doc_id, L)}</li>')
+        for copy, host in zip(report.merged, report.merged_into):  # name the article the copy joined
+            items.append(f'<li class="ok">✓ {esc(L["merged"])}: {_named(index, host, L)} '
+                         f'<span class="meta">({esc(L["copy"])} <code>{esc(copy)}</code>)</span></li>')
     for name, why in refused:
         items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
     hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.added or report.updated) else ""
     return f'<div class="tr-out"><ul class="report">{"".join(items)}</ul>{hint}</div>'
+
+
+def _named(index: "Index", doc_id: str, L: dict) -> str:
+    """An article as the report names it: its title, doc_id and passage count."""
+    article = index.article(doc_id)
+    title = article.title if article else doc_id
+    return (f"<strong>{esc(title)}</strong> (<code>{esc(doc_id)}</code>, {len(index.passages(doc_id))} "
+            f"{esc(L['passages'])})")
