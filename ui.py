@@ -25,7 +25,7 @@ except ModuleNotFoundError:  # an editable install made before ui_render was lis
 
 import ui_report
 from ui_i18n import LOCALE_JS, i18n  # noqa: F401 (the app's surface: launch and the tests pass i18n())
-from ui_uploads import UPLOAD_TYPES, ingest_uploads, safe_name, save_uploads, upload_label  # noqa: F401
+from ui_uploads import ingest_uploads, safe_name, save_uploads, upload_label, upload_types  # noqa: F401
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -52,7 +52,7 @@ def ensure_corpus(index: "Index") -> "IngestReport | None":
         print(f"tracuu: the index {index.root} is empty and {CORPUS_DIR} is missing; upload articles in the app",
               file=sys.stderr)
         return None
-    files = [p for p in sorted(CORPUS_DIR.iterdir()) if p.suffix.lower() in UPLOAD_TYPES]
+    files = [p for p in sorted(CORPUS_DIR.iterdir()) if p.suffix.lower() in upload_types()]
     print(f"tracuu: the index {index.root} is empty; ingesting {len(files)} bundled file(s) from {CORPUS_DIR} "
           "(the first run loads the embedding model)…", file=sys.stderr, flush=True)
     report = index.ingest([CORPUS_DIR])
@@ -231,7 +231,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                                      elem_id="hits-files")
             ui_report.add_tabs(index, lang)
             with gr.Tab(V["corpus_tab"], id="corpus") as corpus_tab:
-                files = gr.File(file_count="multiple", file_types=list(UPLOAD_TYPES), label=upload_label("vi"),
+                files = gr.File(file_count="multiple", file_types=list(upload_types()), label=upload_label("vi"),
                                 elem_id="upload", height=150)
                 upload_report = gr.HTML(js_on_load=None, elem_id="upload-report")
                 articles = gr.Dataframe(headers=V["cols"], label=V["articles"], interactive=False, wrap=True,
@@ -255,7 +255,9 @@ def build_app(index: "Index") -> "gr.Blocks":
                      concurrency_limit=1)
         pick.change(show_article, [pick, lang], viewer, api_visibility="private")
         articles.select(pick_row, [articles], pick, api_visibility="private")
-        demo.load(refresh, [lang], refreshed, api_visibility="private")
+        # A language picked while the page loads must win over the language the load started with.
+        demo.load(refresh, [lang], refreshed, api_visibility="private").then(
+            counts_html, [lang], counts, api_visibility="private")
 
         def relabel(lang, shown_answer, shown_hits):
             L = LABELS[_lang(lang)]

@@ -13,7 +13,8 @@ GRADIO_WORDS = {
     "vi": {
         "upload_text": {"click_to_upload": "Bấm để chọn tệp", "drop_file": "Thả tệp vào đây",
                         "drop_csv": "Thả tệp CSV vào đây", "paste_clipboard": "Dán từ bộ nhớ tạm"},
-        "common": {"or": "hoặc", "clear": "Xóa", "download": "Tải xuống", "download_all": "Tải xuống tất cả",
+        "common": {"or": "hoặc", "clear": "Xóa", "download": "Tải xuống",
+                   "download_all": "Tải xuống tất cả",
                    "remove": "Gỡ bỏ", "loading": "Đang tải", "error": "Lỗi", "settings": "Cài đặt",
                    "built_with_gradio": "Làm bằng Gradio", "built_with": "làm bằng", "empty": "Trống",
                    "language": "Ngôn ngữ", "submit": "Gửi", "undo": "Hoàn tác", "edit": "Sửa"},

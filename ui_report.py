@@ -23,7 +23,8 @@ T = {
            "none": "Không có văn bản nào trong kho khớp với “{q}”.", "events": "Sự kiện",
            "cols": ["Ngày", "Địa phương", "Cấp", "Nay thuộc", "Cơ quan", "Hoạt động", "Bài viết", "Đoạn"],
            "export": "Tải xuống (CSV, XLSX, DOCX, MD)", "new_chat": "Cuộc hội thoại mới", "chat": "Hội thoại",
-           "nothing": "Chưa có sự kiện nào có ngày diễn ra.", "chart": "Sự kiện theo tháng và địa phương"},
+           "nothing": "Chưa có sự kiện nào có ngày diễn ra.",
+           "chart": "Sự kiện theo tháng và địa phương"},
     "en": {"docs_tab": "Documents", "timeline_tab": "Timeline", "doc_pick": "Cited documents",
            "doc_ref": "Reference or subject", "show": "Show document card", "tl_q": "Document, place or topic",
            "tl_btn": "Build timeline", "date": "Issued", "issuer": "Issued by", "term": "Term", "subject": "Subject",
@@ -128,6 +129,9 @@ def timeline_view(index: "Index", query: str, lang: str = "vi"):
     levels = LEVELS[lang]
     rows = [[e.date, e.locality, levels.get(e.level, e.level), e.locality_now, e.body or "", e.action, e.title, e.passage_id]
             for e in result.events]
+    import pandas as pd
+
+    rows = pd.DataFrame(rows, columns=T[lang]["cols"])  # headers in the language the table is built in
     return rows, timeline_chart(result, lang), export_files(index, from_timeline(index, result), "timeline")
 
 
@@ -228,12 +232,16 @@ def add_tabs(index: "Index", lang) -> None:
         trigger(lambda s, lg: timeline_view(index, s, lg if lg in T else "vi"), [q, lang], [table, chart, files],
                 api_visibility="private")
 
-    def relabel(lg):
+    def relabel(lg, shown):
+        import pandas as pd
+
         L = T[lg if lg in T else "vi"]
+        rows = shown.values.tolist() if hasattr(shown, "values") else list(shown or [])
+        columns = gr.update(value=pd.DataFrame(rows, columns=L["cols"]), headers=L["cols"])
         return (gr.update(label=L["docs_tab"]), gr.update(label=L["doc_pick"]), gr.update(label=L["doc_ref"]),
                 gr.update(value=L["show"]), gr.update(label=L["timeline_tab"]), gr.update(label=L["tl_q"]),
-                gr.update(value=L["tl_btn"]), gr.update(headers=L["cols"]), gr.update(label=L["export"]),
+                gr.update(value=L["tl_btn"]), columns, gr.update(label=L["export"]),
                 gr.update(label=L["chart"]))
 
-    lang.change(relabel, [lang], [docs_tab, pick, ref, show, tl_tab, q, go, table, files, chart],
+    lang.change(relabel, [lang, table], [docs_tab, pick, ref, show, tl_tab, q, go, table, files, chart],
                 api_visibility="private")

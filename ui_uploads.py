@@ -11,19 +11,29 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Sequence
 
-from index.ingest.sources import KINDS
 from ui_render import LABELS, esc
 
 if TYPE_CHECKING:
     from index.api import Index
 
-# What the readers accept, so the picker, the label and the refusal can never disagree with ingest.
-UPLOAD_TYPES = tuple(KINDS)
+
+def upload_types() -> tuple[str, ...]:
+    """What the readers accept (``index.ingest.sources.KINDS``), so the picker, the label and the refusal
+    never disagree with ingest; read on first use, which keeps ``import ui`` free of the index package."""
+    from index.ingest.sources import KINDS
+
+    return tuple(KINDS)
+
+
+def __getattr__(name: str):  # ``UPLOAD_TYPES`` as before, computed when first asked for
+    if name == "UPLOAD_TYPES":
+        return upload_types()
+    raise AttributeError(name)
 
 
 def upload_label(lang: str = "vi") -> str:
     """The upload box's label, listing every extension the readers accept."""
-    return LABELS[lang]["upload"].format(types=" ".join(UPLOAD_TYPES))
+    return LABELS[lang]["upload"].format(types=" ".join(upload_types()))
 
 
 def safe_name(name: str) -> str:
@@ -57,8 +67,8 @@ def save_uploads(files: Sequence[str], index: "Index", lang: str = "vi") -> tupl
         shown = Path(src).name
         name = safe_name(shown)
         ext = os.path.splitext(name)[1]
-        if ext not in UPLOAD_TYPES:
-            refused.append((shown, L["bad_type"].format(ext=ext or "(none)", types=" ".join(UPLOAD_TYPES))))
+        if ext not in upload_types():
+            refused.append((shown, L["bad_type"].format(ext=ext or "(none)", types=" ".join(upload_types()))))
             continue
         try:
             st = os.lstat(src)

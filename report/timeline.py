@@ -81,7 +81,8 @@ class Timeline:
         head = {"document": "văn bản", "locality": "địa phương", "search": "tìm kiếm", "none": "không tìm thấy"}
         lines = [f"Dòng thời gian ({head[self.scope]}): {self.label} — {len(self.events)} sự kiện"]
         for e in self.events:
-            where = f"{e.locality} ({LEVELS['vi'].get(e.level, e.level)})" if e.locality else "(không rõ địa phương)"
+            level = LEVELS["vi"].get(e.level, e.level)
+            where = f"{e.locality} ({level})" if e.locality else "(không rõ địa phương)"
             lines.append(f"  {e.date}  {where:<34} {e.action or '-':<12} {e.body or ''}  [{e.passage_id}]")
         if self.undated:
             lines.append(f"  không rõ ngày diễn ra: {', '.join(self.undated)}")
