@@ -77,7 +77,7 @@ CSS = """
 #tl-table table, #tl-table td, #tl-table th, #tl-table span { font-family: var(--font) !important; }
 #articles th, #articles th *, #tl-table th, #tl-table th * { white-space: normal !important;
   word-break: keep-all !important; overflow-wrap: normal !important; hyphens: manual !important; }
-#articles td, #articles td *, #tl-table td, #tl-table td * { overflow-wrap: anywhere; word-break: normal; }
+#articles td, #articles td *, #tl-table td, #tl-table td * { overflow-wrap: break-word; word-break: normal; }
 #locale-bridge { display: none !important; }
 #app-title h2 { margin: .2rem 0; } #counts .meta { margin: 0; }
 @media (max-width: 640px) { #header-row { flex-wrap: wrap; } #app-title { min-width: 100% !important; } }
