@@ -24,7 +24,8 @@ except ModuleNotFoundError:  # an editable install made before ui_render was lis
     from ui_render import CSS, LABELS, article_rows, esc, render_answer, render_article, render_hits
 
 import ui_report
-from ui_uploads import UPLOAD_TYPES, ingest_uploads, ingest_urls, safe_name, save_uploads  # noqa: F401 (the app's surface)
+from ui_i18n import LOCALE_JS, i18n  # noqa: F401 (the app's surface: launch and the tests pass i18n())
+from ui_uploads import ingest_uploads, ingest_urls, safe_name, save_uploads, upload_label, upload_types  # noqa: F401
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -51,7 +52,7 @@ def ensure_corpus(index: "Index") -> "IngestReport | None":
         print(f"tracuu: the index {index.root} is empty and {CORPUS_DIR} is missing; upload articles in the app",
               file=sys.stderr)
         return None
-    files = [p for p in sorted(CORPUS_DIR.iterdir()) if p.suffix.lower() in UPLOAD_TYPES]
+    files = [p for p in sorted(CORPUS_DIR.iterdir()) if p.suffix.lower() in upload_types()]
     print(f"tracuu: the index {index.root} is empty; ingesting {len(files)} bundled file(s) from {CORPUS_DIR} "
           "(the first run loads the embedding model)…", file=sys.stderr, flush=True)
     report = index.ingest([CORPUS_DIR])
@@ -160,15 +161,20 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     def refresh(lang):
         docs, places, years = _facet_choices(index)
-        picks = [(f"{s.article.title[:90]} — {s.article.date or ''}", s.article.doc_id) for s in index.articles()]
+        picks = [(f"{s.article.title[:90]} — {s.article.date or s.entities.event_date or ''}", s.article.doc_id)
+                 for s in index.articles()]
         return (gr.update(choices=docs), gr.update(choices=places), gr.update(choices=years), table(lang),
                 gr.update(choices=picks), counts_html(lang))
 
     def show_article(doc_id, lang):
         if not doc_id:
             return ""
-        place = getattr(index.entities(doc_id).primary_locality, "full_name", None)
-        return render_article(index.article(doc_id), place, _lang(lang))
+        from dataclasses import replace
+
+        entities, article = index.entities(doc_id), index.article(doc_id)
+        if article is not None and not article.date:  # no dateline: the event's date, as the corpus table shows
+            article = replace(article, date=entities.event_date)
+        return render_article(article, getattr(entities.primary_locality, "full_name", None), _lang(lang))
 
     def pick_row(data, evt):
         try:
@@ -201,6 +207,7 @@ def build_app(index: "Index") -> "gr.Blocks":
             lang = gr.Radio([("Tiếng Việt", "vi"), ("English", "en")], value="vi", label=V["lang"], scale=0,
                             min_width=230, show_label=False, container=False, elem_id="lang")
         counts = gr.HTML(js_on_load=None, elem_id="counts")
+        gr.HTML("", js_on_load=LOCALE_JS, elem_id="locale-bridge")
         with gr.Accordion(V["filters"], open=False) as filters_box:
             with gr.Row():
                 docs = gr.Dropdown([], value=[], multiselect=True, label=V["docs"], min_width=200, elem_id="f-docs")
@@ -214,7 +221,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                 with gr.Row():
                     ask_btn = gr.Button(V["ask"], variant="primary", elem_id="ask-btn", scale=3)
                     new_chat = gr.Button(ui_report.T["vi"]["new_chat"], elem_id="new-chat", scale=1)
-                gr.Examples(EXAMPLES, inputs=[question], label="Câu hỏi mẫu · Examples")
+                examples = gr.Examples(EXAMPLES, inputs=[question], label=V["examples"], elem_id="examples")
                 chat = gr.HTML(js_on_load=None, elem_id="chat")
                 ui_report.bridge()
                 answer = gr.HTML(js_on_load=None, elem_id="answer")
@@ -230,14 +237,15 @@ def build_app(index: "Index") -> "gr.Blocks":
                                      elem_id="hits-files")
             ui_report.add_tabs(index, lang)
             with gr.Tab(V["corpus_tab"], id="corpus") as corpus_tab:
-                files = gr.File(file_count="multiple", file_types=list(UPLOAD_TYPES), label=V["upload"],
+                files = gr.File(file_count="multiple", file_types=list(upload_types()), label=upload_label("vi"),
                                 elem_id="upload", height=150)
                 with gr.Row():
                     urls_box = gr.Textbox(label=V["paste_urls"], lines=2, max_lines=8, scale=4, elem_id="paste-urls")
                     fetch_btn = gr.Button(V["fetch_urls"], scale=1, elem_id="fetch-urls")
                 upload_report = gr.HTML(js_on_load=None, elem_id="upload-report")
                 articles = gr.Dataframe(headers=V["cols"], label=V["articles"], interactive=False, wrap=True,
-                                        elem_id="articles", column_widths=["30%", "8%", "11%", "12%", "5%", "10%", "10%", "14%"])
+                                        elem_id="articles", buttons=[],  # Gradio's copy/fullscreen: English only
+                                        column_widths=["25%", "9%", "11%", "12%", "8%", "10%", "11%", "14%"])
                 pick = gr.Dropdown([], label=V["pick"], elem_id="pick")
                 viewer = gr.HTML(js_on_load=None, elem_id="viewer")
 
@@ -258,7 +266,9 @@ def build_app(index: "Index") -> "gr.Blocks":
                         concurrency_limit=1)
         pick.change(show_article, [pick, lang], viewer, api_visibility="private")
         articles.select(pick_row, [articles], pick, api_visibility="private")
-        demo.load(refresh, [lang], refreshed, api_visibility="private")
+        # A language picked while the page loads must win over the language the load started with.
+        demo.load(refresh, [lang], refreshed, api_visibility="private").then(
+            counts_html, [lang], counts, api_visibility="private")
 
         def relabel(lang, shown_answer, shown_hits):
             L = LABELS[_lang(lang)]
@@ -268,12 +278,15 @@ def build_app(index: "Index") -> "gr.Blocks":
                     gr.update(label=L["years"]), gr.update(label=L["ask_tab"]), gr.update(label=L["search_tab"]),
                     gr.update(label=L["corpus_tab"]), gr.update(label=L["question"], placeholder=L["question_ph"]),
                     gr.update(value=L["ask"]), gr.update(label=L["query"]), gr.update(label=L["k"]),
-                    gr.update(value=L["search"]), gr.update(label=L["upload"]), table(lang), gr.update(label=L["pick"]),
-                    *rerender)
+                    gr.update(value=L["search"]), gr.update(label=upload_label(_lang(lang))),
+                    gr.update(value=table(lang), label=L["articles"]), gr.update(label=L["pick"]), *rerender,
+                    *(gr.update(label=ui_report.T[_lang(lang)]["export"]) for _ in range(2)),
+                    gr.update(value=ui_report.T[_lang(lang)]["new_chat"]), gr.update(label=L["examples"]))
 
         lang.change(relabel, [lang, answer_view, hits_view],
                     [title, lang, counts, filters_box, docs, places, years, ask_tab, search_tab, corpus_tab, question,
-                     ask_btn, query, k, search_btn, files, articles, pick, answer, hits],
+                     ask_btn, query, k, search_btn, files, articles, pick, answer, hits, answer_files,
+                     hits_files, new_chat, examples.dataset],
                     api_visibility="private")
         gr.api(api_ask, api_name="ask")
         gr.api(api_search, api_name="search")
@@ -293,4 +306,4 @@ def launch(index: "Index", host: str = "127.0.0.1", port: int = 7860) -> None:
     cap = max(index.settings.max_upload_bytes * 4, 20 * 1024 * 1024)  # Gradio's own cap; ours is checked per file
     from rest import serve  # the REST API and this app from one server
 
-    serve(index, app, host=host, port=port, max_file_size=cap, show_error=True, css=CSS)
+    serve(index, app, host=host, port=port, max_file_size=cap, show_error=True, css=CSS, i18n=i18n())

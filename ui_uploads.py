@@ -16,8 +16,24 @@ from ui_render import LABELS, esc
 if TYPE_CHECKING:
     from index.api import Index
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".jsonl", ".pdf", ".docx", ".odt", ".doc", ".rtf",
-                ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+
+def upload_types() -> tuple[str, ...]:
+    """What the readers accept (``index.ingest.sources.KINDS``), so the picker, the label and the refusal
+    never disagree with ingest; read on first use, which keeps ``import ui`` free of the index package."""
+    from index.ingest.sources import KINDS
+
+    return tuple(KINDS)
+
+
+def __getattr__(name: str):  # ``UPLOAD_TYPES`` as before, computed when first asked for
+    if name == "UPLOAD_TYPES":
+        return upload_types()
+    raise AttributeError(name)
+
+
+def upload_label(lang: str = "vi") -> str:
+    """The upload box's label, listing every extension the readers accept."""
+    return LABELS[lang]["upload"].format(types=" ".join(upload_types()))
 
 
 def safe_name(name: str) -> str:
@@ -51,8 +67,8 @@ def save_uploads(files: Sequence[str], index: "Index", lang: str = "vi") -> tupl
         shown = Path(src).name
         name = safe_name(shown)
         ext = os.path.splitext(name)[1]
-        if ext not in UPLOAD_TYPES:
-            refused.append((shown, L["bad_type"].format(ext=ext or "(none)")))
+        if ext not in upload_types():
+            refused.append((shown, L["bad_type"].format(ext=ext or "(none)", types=" ".join(upload_types()))))
             continue
         try:
             st = os.lstat(src)
@@ -134,13 +150,12 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
                 refused.append((f"{shown.get(path, Path(path).name)}:{line}", s.reason))
     items = []
     if report is not None:
-        for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged),
-                         ("merged", report.merged)):
+        for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):
             for doc_id in ids:
-                article = index.article(doc_id)
-                title = article.title if article else doc_id
-                items.append(f'<li class="ok">✓ {esc(L[key])}: <strong>{esc(title)}</strong> '
-                             f"(<code>{esc(doc_id)}</code>, {len(index.passages(doc_id))} {esc(L['passages'])})</li>")
+                items.append(f'<li class="ok">✓ {esc(L[key])}: {_named(index, doc_id, L)}</li>')
+        for copy, host in zip(report.merged, report.merged_into):  # name the article the copy joined
+            items.append(f'<li class="ok">✓ {esc(L["merged"])}: {_named(index, host, L)} '
+                         f'<span class="meta">({esc(L["copy"])} <code>{esc(copy)}</code>)</span></li>')
     for name, why in refused:
         items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
     hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.added or report.updated) else ""
@@ -189,3 +204,11 @@ def ingest_urls(text: str | None, index: "Index", lang: str = "vi", on_progress=
         items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
     hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.ingest.added or report.ingest.updated) else ""
     return f'<div class="tr-out"><ul class="report">{"".join(items)}</ul>{hint}</div>'
+
+
+def _named(index: "Index", doc_id: str, L: dict) -> str:
+    """An article as the report names it: its title, doc_id and passage count."""
+    article = index.article(doc_id)
+    title = article.title if article else doc_id
+    return (f"<strong>{esc(title)}</strong> (<code>{esc(doc_id)}</code>, {len(index.passages(doc_id))} "
+            f"{esc(L['passages'])})")

@@ -81,13 +81,25 @@ class Answer:
         return 0.0 if self.abstained else 1.0
 
     def render_text(self) -> str:
+        words = TEXT_WORDS.get(self.language, TEXT_WORDS["vi"])
         lines = [self.text, ""]
         for c in self.citations:
             when = f", {c.hit.date}" if c.hit.date else ""
-            lines.append(f"[{c.n}] {c.hit.title}{when} — {c.hit.passage.passage_id}")
+            lines.append(f"[{c.n}] {c.hit.title}{when} — {c.hit.passage.passage_id}{_page(c.hit, words)}")
             lines.append(f"    “{c.quote}”")
         if self.abstained and self.related:
-            lines.append("Related passages:" if self.language == "en" else "Đoạn văn liên quan:")
+            lines.append(words["related"])
             for hit in self.related:
-                lines.append(f"  - {hit.title} ({hit.passage.passage_id}): {hit.passage.text[:160]}…")
+                lines.append(f"  - {hit.title} ({hit.passage.passage_id}{_page(hit, words)}): "
+                             f"{hit.passage.text[:160]}…")
         return "\n".join(lines).rstrip()
+
+
+# The plain-text rendering's own words; a passage of a paged file (PDF) says its page, as the page and the
+# exports do.
+TEXT_WORDS = {"vi": {"page": "tr. {page}", "related": "Đoạn văn liên quan:"},
+              "en": {"page": "p. {page}", "related": "Related passages:"}}
+
+
+def _page(hit: Hit, words: dict) -> str:
+    return f", {words['page'].format(page=hit.passage.page)}" if hit.passage.page else ""

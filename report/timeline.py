@@ -24,7 +24,10 @@ from index.text.places import find_localities
 if TYPE_CHECKING:
     from index.api import Index
 
-__all__ = ["Event", "Timeline", "timeline", "events_of", "ACTIONS"]
+__all__ = ["Event", "Timeline", "timeline", "events_of", "ACTIONS", "LEVELS"]
+# A unit's level as a person reads it (the contract's ``level`` stays the English key).
+LEVELS = {"vi": {"province": "tỉnh/thành phố", "district": "quận/huyện", "ward": "phường/xã"},
+          "en": {"province": "province", "district": "district", "ward": "ward/commune"}}
 
 Scope = Literal["document", "locality", "search", "none"]
 
@@ -78,7 +81,8 @@ class Timeline:
         head = {"document": "văn bản", "locality": "địa phương", "search": "tìm kiếm", "none": "không tìm thấy"}
         lines = [f"Dòng thời gian ({head[self.scope]}): {self.label} — {len(self.events)} sự kiện"]
         for e in self.events:
-            where = f"{e.locality} ({e.level})" if e.locality else "(không rõ địa phương)"
+            level = LEVELS["vi"].get(e.level, e.level)
+            where = f"{e.locality} ({level})" if e.locality else "(không rõ địa phương)"
             lines.append(f"  {e.date}  {where:<34} {e.action or '-':<12} {e.body or ''}  [{e.passage_id}]")
         if self.undated:
             lines.append(f"  không rõ ngày diễn ra: {', '.join(self.undated)}")

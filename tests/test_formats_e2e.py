@@ -8,6 +8,7 @@ PDF (text layer), scanned PDF, DOCX, ODT and .doc in one; TCVN3 and VNI text, RT
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import unicodedata
 from pathlib import Path
@@ -159,3 +160,13 @@ def test_refused_documents_name_the_file_and_lose_nothing(documents, tmp_path):
     assert "zip bomb" in reasons["bom.docx"]
     assert "OLE2" in reasons["hong.doc"]
     assert idx.counts() == before and idx.article("can-tho.pdf") is not None
+
+
+def test_plain_text_citation_names_the_page(documents):
+    """`tracuu ask` without --json says on which page of a PDF the quote is, as the page and exports do."""
+    from test_contract import tracuu
+
+    idx, _, _ = documents
+    text = tracuu("ask", SEED["p03"]["question"], "--index", str(idx.root)).stdout
+    cited = [line for line in text.splitlines() if "can-tho.pdf#" in line]
+    assert cited and all(re.search(r"can-tho\.pdf#\d+, tr\. \d+$", line) for line in cited), text
