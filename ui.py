@@ -90,7 +90,7 @@ def build_app(index: "Index") -> "gr.Blocks":
     import gradio as gr
 
     from index import FilterError
-    from tracuu.answering import ask, hits, search
+    from tracuu import answering as door  # the one door every transport asks through
 
     V = LABELS["vi"]
 
@@ -123,8 +123,8 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     def search_html(query, k, docs, localities, years, lang):
         try:
-            view = ("hits", (query or "", hits(index, query or "", int(k or 10),
-                                               filters=_filters(docs, localities, years))))
+            view = ("hits", (query or "", door.hits(index, query or "", int(k or 10),
+                                                    filters=_filters(docs, localities, years))))
         except FilterError as exc:
             view = ("filter_error", str(exc))
         files = ui_report.hits_exports(index, *view[1]) if view[0] == "hits" and view[1][1] else None
@@ -135,8 +135,8 @@ def build_app(index: "Index") -> "gr.Blocks":
         """Answer a question with citations; returns the `tracuu ask --json` contract object. ``follow_up``:
         the previous question, when this one follows it up."""
         try:
-            return ask(index, question, filters=_filters(docs, localities, years),
-                       previous=follow_up or None).model_dump(mode="json")
+            return door.ask(index, question, filters=_filters(docs, localities, years),
+                            previous=follow_up or None).model_dump(mode="json")
         except FilterError as exc:
             raise gr.Error(str(exc)) from None
 
@@ -144,7 +144,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                    years: list[int] | None = None) -> dict:
         """Ranked passages; returns the `tracuu search --json` contract object."""
         try:
-            return search(index, query, int(k), filters=_filters(docs, localities, years)).model_dump(mode="json")
+            return door.search(index, query, int(k), filters=_filters(docs, localities, years)).model_dump(mode="json")
         except FilterError as exc:
             raise gr.Error(str(exc)) from None
 
