@@ -24,7 +24,7 @@ except ModuleNotFoundError:  # an editable install made before ui_render was lis
     from ui_render import CSS, LABELS, article_rows, esc, render_answer, render_article, render_hits
 
 import ui_report
-from ui_uploads import UPLOAD_TYPES, ingest_uploads, safe_name, save_uploads  # noqa: F401 (the app's surface)
+from ui_uploads import UPLOAD_TYPES, ingest_uploads, ingest_urls, safe_name, save_uploads  # noqa: F401 (the app's surface)
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -187,6 +187,12 @@ def build_app(index: "Index") -> "gr.Blocks":
             (p.articles, p.total) if p.total else None, desc=render(p)))
         return (report, gr.update(value=None), *refresh(lang))
 
+    def fetch_urls(text, lang, progress=gr.Progress()):  # the pasted URLs: ui_uploads.ingest_urls
+        from tracuu.progress import render
+
+        report = ingest_urls(text, index, _lang(lang), lambda p: progress(None, desc=render(p)))
+        return (report, gr.update(value=""), *refresh(lang))
+
     with warnings.catch_warnings():  # css on Blocks still works in Gradio 6 (launch() reads it) but warns
         warnings.simplefilter("ignore")
         demo = gr.Blocks(title=V["title"], css=CSS, analytics_enabled=False)
@@ -227,6 +233,9 @@ def build_app(index: "Index") -> "gr.Blocks":
             with gr.Tab(V["corpus_tab"], id="corpus") as corpus_tab:
                 files = gr.File(file_count="multiple", file_types=list(UPLOAD_TYPES), label=V["upload"],
                                 elem_id="upload", height=150)
+                with gr.Row():
+                    urls_box = gr.Textbox(label=V["paste_urls"], lines=2, max_lines=8, scale=4, elem_id="paste-urls")
+                    fetch_btn = gr.Button(V["fetch_urls"], scale=1, elem_id="fetch-urls")
                 upload_report = gr.HTML(js_on_load=None, elem_id="upload-report")
                 articles = gr.Dataframe(headers=V["cols"], label=V["articles"], interactive=False, wrap=True,
                                         elem_id="articles", column_widths=["30%", "8%", "11%", "12%", "5%", "10%", "10%", "14%"])
@@ -246,6 +255,8 @@ def build_app(index: "Index") -> "gr.Blocks":
         refreshed = [docs, places, years, articles, pick, counts]
         files.upload(upload, [files, lang], [upload_report, files, *refreshed], api_visibility="private",
                      concurrency_limit=1)
+        fetch_btn.click(fetch_urls, [urls_box, lang], [upload_report, urls_box, *refreshed], api_visibility="private",
+                        concurrency_limit=1)
         pick.change(show_article, [pick, lang], viewer, api_visibility="private")
         articles.select(pick_row, [articles], pick, api_visibility="private")
         demo.load(refresh, [lang], refreshed, api_visibility="private")

@@ -40,6 +40,8 @@ LABELS = {
         "bad_type": "loại tệp {ext} không được hỗ trợ; dùng .txt .md .html .jsonl .pdf .docx .odt .doc .rtf hoặc ảnh",
         "not_file": "không phải tệp thông thường", "busy": "Chỉ mục đang được ghi; thử lại sau giây lát.",
         "filter_error": "Bộ lọc không hợp lệ: {msg}", "empty_q": "Hãy nhập câu hỏi.",
+        "paste_urls": "Hoặc dán địa chỉ bài viết trên web (mỗi dòng một URL)", "fetch_urls": "Lấy bài từ web",
+        "too_many_urls": "mỗi lần lấy tối đa {n} địa chỉ; dán phần còn lại lần sau",
     },
     "en": {
         "title": "Search on mass-mobilisation work", "lang": "Language", "filters": "Filters",
@@ -62,6 +64,8 @@ LABELS = {
         "bad_type": "unsupported file type {ext}; use .txt .md .html .jsonl .pdf .docx .odt .doc .rtf or an image",
         "not_file": "not a regular file", "busy": "The index is being written; try again in a moment.",
         "filter_error": "Invalid filter: {msg}", "empty_q": "Type a question.",
+        "paste_urls": "Or paste web article addresses (one URL a line)", "fetch_urls": "Fetch from the web",
+        "too_many_urls": "at most {n} addresses at a time; paste the rest next time",
     },
 }
 

@@ -145,3 +145,47 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
         items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
     hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.added or report.updated) else ""
     return f'<div class="tr-out"><ul class="report">{"".join(items)}</ul>{hint}</div>'
+
+
+def ingest_urls(text: str | None, index: "Index", lang: str = "vi", on_progress=None) -> str:
+    """Fetch and ingest the web pages pasted in ``text`` (one URL a line) and describe the outcome as HTML,
+    like ``ingest_uploads``. Only public hosts unless ``Settings.web_page_private_hosts``: the server
+    fetches, so a pasted address must not reach into the server's own network."""
+    from index import IndexBusyError
+    from index.ingest.web import BadUrl, WebRequest, doc_id_for, normalize_url
+
+    L = LABELS[lang]
+    limit = index.settings.web_paste_limit
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    refused = [(line, L["too_many_urls"].format(n=limit)) for line in lines[limit:]]
+    urls: list[str] = []
+    for line in lines[:limit]:
+        try:
+            urls.append(normalize_url(line))
+        except BadUrl as exc:
+            refused.append((line, str(exc)))
+    report = None
+    if urls:
+        request = WebRequest(urls=tuple(dict.fromkeys(urls)), allow_private=index.settings.web_page_private_hosts)
+        try:
+            report = index.ingest_web(request, on_progress=on_progress)
+        except IndexBusyError:
+            return f'<div class="tr-out"><p class="bad">{esc(L["busy"])}</p></div>'
+        refused += [(s.origin, s.reason) for s in report.skipped]
+    items = []
+    if report is not None:
+        done = {*report.ingest.added, *report.ingest.updated, *report.ingest.merged}
+        failed = {s.origin for s in report.skipped}
+        not_modified = [doc_id_for(u) for u in urls if u not in failed and doc_id_for(u) not in done]
+        for key, ids in (("added", report.ingest.added), ("updated", report.ingest.updated),
+                         ("unchanged", not_modified), ("merged", report.ingest.merged)):
+            for doc_id in dict.fromkeys(ids):
+                article = index.article(doc_id)
+                title = article.title if article else doc_id
+                items.append(f'<li class="ok">✓ {esc(L[key])}: <strong>{esc(title)}</strong> (<code>{esc(doc_id)}</code>, '
+                             f'<a href="{esc(article.url if article else "")}" rel="noopener noreferrer" target="_blank">'
+                             f"{esc(L['source'])}</a>)</li>")
+    for name, why in refused:
+        items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
+    hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.ingest.added or report.ingest.updated) else ""
+    return f'<div class="tr-out"><ul class="report">{"".join(items)}</ul>{hint}</div>'

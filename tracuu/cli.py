@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Iterator
 
-from . import __version__
+from . import __version__, web_cli
 
 EXIT_OK, EXIT_ERROR, EXIT_UNHEALTHY, EXIT_SKIPPED = 0, 2, 1, 3
 
@@ -42,8 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="add or update articles (.txt .md .html .jsonl .pdf .docx .odt .doc .rtf, "
-                                      "images; files or folders)")
-    p.add_argument("paths", nargs="+")
+                                      "images; files or folders; web pages by URL)")
+    p.add_argument("paths", nargs="*", metavar="PATH_OR_URL", help="files, folders or http(s):// page addresses")
+    web_cli.add_arguments(p, sync=False)
     p.add_argument("--quiet", action="store_true", help="no progress bar (the final summary line stays)")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
                    help="run reading, cleaning, chunking and embedding on a Ray cluster (a local one when no "
@@ -54,8 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sync", help="make the index mirror folders: new and changed files ingested, deleted "
                                     "files' articles removed")
-    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("dirs", nargs="*", metavar="DIR")
     p.add_argument("--watch", action="store_true", help="keep syncing (polling) until interrupted")
+    web_cli.add_arguments(p, sync=True)
     p.add_argument("--quiet", action="store_true", help="no progress bar (summary lines stay)")
     _common(p)
 
@@ -176,15 +178,11 @@ def _dump(obj) -> None:
 
 
 def cmd_ingest(args) -> int:
-    from .ingest_cli import ingest
-
-    return ingest(args, _open(args))
+    return web_cli.ingest_command(args, lambda: _open(args))  # files as before; URLs, sitemaps, feeds
 
 
 def cmd_sync(args) -> int:
-    from .ingest_cli import sync
-
-    return sync(args, _open(args))
+    return web_cli.sync_command(args, lambda: _open(args))  # folders as before; --feeds FILE
 
 
 def cmd_remove(args) -> int:
