@@ -90,8 +90,8 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     import gradio as gr
 
-    import qa
     from index import FilterError
+    from tracuu import answering as door  # the one door every transport asks through
 
     V = LABELS["vi"]
 
@@ -124,18 +124,20 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     def search_html(query, k, docs, localities, years, lang):
         try:
-            view = ("hits", (query or "", index.search(query or "", int(k or 10),
-                                                        filters=_filters(docs, localities, years))))
+            view = ("hits", (query or "", door.hits(index, query or "", int(k or 10),
+                                                    filters=_filters(docs, localities, years))))
         except FilterError as exc:
             view = ("filter_error", str(exc))
         files = ui_report.hits_exports(index, *view[1]) if view[0] == "hits" and view[1][1] else None
         return render_view(view, lang), view, files
 
     def api_ask(question: str, docs: list[str] | None = None, localities: list[str] | None = None,
-                years: list[int] | None = None) -> dict:
-        """Answer a question with citations; returns the `tracuu ask --json` contract object."""
+                years: list[int] | None = None, follow_up: str | None = None) -> dict:
+        """Answer a question with citations; returns the `tracuu ask --json` contract object. ``follow_up``:
+        the previous question, when this one follows it up."""
         try:
-            return qa.answer(index, question, filters=_filters(docs, localities, years)).to_contract()
+            return door.ask(index, question, filters=_filters(docs, localities, years),
+                            previous=follow_up or None).model_dump(mode="json")
         except FilterError as exc:
             raise gr.Error(str(exc)) from None
 
@@ -143,10 +145,9 @@ def build_app(index: "Index") -> "gr.Blocks":
                    years: list[int] | None = None) -> dict:
         """Ranked passages; returns the `tracuu search --json` contract object."""
         try:
-            hits = index.search(query, int(k), filters=_filters(docs, localities, years))
+            return door.search(index, query, int(k), filters=_filters(docs, localities, years)).model_dump(mode="json")
         except FilterError as exc:
             raise gr.Error(str(exc)) from None
-        return {"query": query, "hits": [h.to_contract() for h in hits]}
 
     def counts_html(lang):
         a, p = index.counts()
@@ -298,9 +299,9 @@ def launch(index: "Index", host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the app (blocking). The embedding model is loaded first so the first question is fast."""
     app = build_app(index)
     try:  # warm-up: loads the models, the search files and the question analyser before the first user
-        import qa
+        from tracuu.answering import answer
 
-        qa.answer(index, "Hội nghị tổng kết công tác dân vận diễn ra ngày nào?")
+        answer(index, "Hội nghị tổng kết công tác dân vận diễn ra ngày nào?")
     except Exception as exc:  # the app still starts; the error will show on the first query
         print(f"tracuu: warm-up search failed: {exc}", file=sys.stderr)
     cap = max(index.settings.max_upload_bytes * 4, 20 * 1024 * 1024)  # Gradio's own cap; ours is checked per file

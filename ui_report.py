@@ -186,7 +186,7 @@ def hits_exports(index: "Index", query: str, hits) -> list[str]:
 
 def ask_turn(index: "Index", question: str, filters, history: list[str] | None):
     """(answer, follow-up or None, new history): a question after another one follows it up."""
-    from report.ask import answer as ask
+    from tracuu.answering import answer as ask
 
     history = list(history or [])
     answer, follow = ask(index, question, filters=filters, previous=history[-1] if history else None)

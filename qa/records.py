@@ -22,12 +22,6 @@ class Citation:
     def quote(self) -> str:
         return self.hit.passage.text[self.quote_start : self.quote_end]
 
-    def to_contract(self) -> dict:
-        p = self.hit.passage
-        return {"n": self.n, "doc_id": p.doc_id, "passage_id": p.passage_id, "title": self.hit.title,
-                "text": p.text, "url": self.hit.url, "date": self.hit.date, "page": p.page,
-                **({"sources": list(self.hit.sources)} if self.hit.sources else {})}
-
 
 @dataclass(frozen=True)
 class Item:
@@ -37,9 +31,6 @@ class Item:
     citations: tuple[int, ...]
     level: str | None = None  # province | district | ward, when the item is a locality
     note: str | None = None
-
-    def to_contract(self) -> dict:
-        return {"label": self.label, "citations": list(self.citations)}
 
 
 @dataclass(frozen=True)
@@ -59,26 +50,6 @@ class Answer:
     # Runner-up quotes shown, with "possibly", when the confidence is below the calibrated threshold:
     # (quote, citation number) each.
     candidates: tuple[tuple[str, int], ...] = ()
-
-    def to_contract(self, id: str | None = None) -> dict:
-        out: dict = {}
-        if id is not None:
-            out["id"] = id
-        out.update({
-            "question": self.question,
-            "answer": self.text,
-            "abstained": self.abstained,
-            "citations": [c.to_contract() for c in self.citations],
-            "items": [i.to_contract() for i in self.items],
-            "confidence": round(self._confidence(), 4),
-            "candidates": [{"text": text, "n": n} for text, n in self.candidates],
-        })
-        return out
-
-    def _confidence(self) -> float:
-        if self.confidence is not None:
-            return float(self.confidence)
-        return 0.0 if self.abstained else 1.0
 
     def render_text(self) -> str:
         words = TEXT_WORDS.get(self.language, TEXT_WORDS["vi"])

@@ -59,10 +59,6 @@ class EvidenceTable:
     rows: tuple[EvidenceRow, ...]
     summary: str = ""  # the answer text, when there is one
 
-    def to_contract(self) -> dict:
-        return {"heading": self.heading, "summary": self.summary,
-                "rows": [dict(zip(COLUMNS, r.cells())) for r in self.rows]}
-
 
 class _Articles:
     """Per-article facts the rows repeat (locality, date, source), read once per article."""

@@ -58,13 +58,6 @@ class Event:
     locality_now: str = ""  # where the place lies after 1 July 2025, when that changed
 
 
-    def to_contract(self) -> dict:
-        return {"date": self.date, "locality": self.locality, "level": self.level, "body": self.body,
-                "action": self.action, "doc_id": self.doc_id, "passage_id": self.passage_id,
-                "title": self.title, "quote": self.sentence, "actions": list(self.actions), "url": self.url,
-                "locality_now": self.locality_now}
-
-
 @dataclass(frozen=True)
 class Timeline:
     query: str
@@ -72,10 +65,6 @@ class Timeline:
     label: str  # what the timeline is of: "290-QĐ/TW", "Tây Hồ", the query
     events: tuple[Event, ...]
     undated: tuple[str, ...] = ()  # articles in scope whose event date the text does not give
-
-    def to_contract(self) -> dict:
-        return {"query": self.query, "scope": self.scope, "label": self.label,
-                "events": [e.to_contract() for e in self.events], "undated": list(self.undated)}
 
     def render_text(self) -> str:
         head = {"document": "văn bản", "locality": "địa phương", "search": "tìm kiếm", "none": "không tìm thấy"}

@@ -18,6 +18,7 @@ import pytest
 from bench.evaluate import check_answer
 from bench.make_documents import make_docx, make_odt, make_png, make_rtf, make_scanned_pdf, make_text_pdf, paragraphs
 from conftest import CORPUS, EVAL
+from tracuu.contract import AskResponse
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("antiword") is None,
@@ -72,7 +73,7 @@ def ask(idx, qid: str, source: str) -> dict:
     import qa
 
     item = dict(SEED[qid], sources_any=[source])
-    contract = qa.answer(idx, item["question"]).to_contract(qid)
+    contract = AskResponse.of(qa.answer(idx, item["question"]), id=qid).model_dump(mode="json")
     assert not check_answer(item, contract), (check_answer(item, contract), contract["answer"])
     return contract
 
@@ -130,11 +131,11 @@ def test_ui_citation_label_names_the_page(documents):
 
 def test_exports_name_the_file_and_page(documents):
     import qa
-    from report.export import from_answer
+    from report.export import COLUMNS, from_answer
 
     idx, _, _ = documents
     answer = qa.answer(idx, SEED["p03"]["question"])
-    rows = from_answer(idx, answer).to_contract()["rows"]
+    rows = [dict(zip(COLUMNS, r.cells())) for r in from_answer(idx, answer).rows]
     pdf_rows = [r for r in rows if r["source"].split(",")[0].endswith("can-tho.pdf")]
     assert pdf_rows and all(", trang " in r["source"] for r in pdf_rows)
 

@@ -17,6 +17,7 @@ import pytest
 import index
 from index.ingest.web import (Fetcher, FetchError, ListingError, WebRequest, doc_id_for, feed_date,
                               normalize_url, parse_listing)
+from tracuu.contract import Hit
 from tracuu.settings import Settings
 
 from fakes import FakeEmbedder
@@ -187,7 +188,7 @@ def test_urls_and_a_sitemap_ingest_once_and_errors_name_each_url(site, tmp_path)
     assert article.title == ARTICLES["/tin/tay-ho-tong-ket.html"][0] and "91 Tổ dân vận" in article.text
     assert "Trang chủ" not in article.text and "Bản quyền" not in article.text
     assert idx.sources([doc_id])[doc_id][0].path == site.url("/tin/tay-ho-tong-ket.html")
-    assert idx.search("91 Tổ dân vận khu dân cư", k=1)[0].to_contract()["url"] == article.url
+    assert Hit.of(idx.search("91 Tổ dân vận khu dân cư", k=1)[0]).model_dump()["url"] == article.url
 
     mapped = idx.ingest_web(WebRequest(sitemaps=(site.url("/sitemap.xml"),)))
     assert len(mapped.ingest.added) == 2 and mapped.fetched == 4  # two sitemaps, two new pages
