@@ -10,22 +10,23 @@ cores.
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from typing import TYPE_CHECKING, Literal
 
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from tracuu import limits
 
 if TYPE_CHECKING:
     from index.api import Index
 
 __all__ = ["create_api", "MAX_REQUEST_BYTES"]
 
-MAX_REQUEST_BYTES = 64 * 1024  # a question is at most a few kB; nothing larger is ever needed here
-MAX_QUESTION_CHARS = 4000
+MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # the same limits at every door (tracuu/limits.py)
+MAX_QUESTION_CHARS = limits.MAX_QUESTION_CHARS
 _MEDIA = {"csv": "text/csv; charset=utf-8",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -36,6 +37,12 @@ class Filters(BaseModel):
     docs: list[str] = Field(default=[], max_length=20, description="document references, e.g. 290-QĐ/TW")
     localities: list[str] = Field(default=[], max_length=20, description="locality names, diacritics optional")
     years: list[int] = Field(default=[], max_length=20)
+
+    # Every door checks its input in tracuu/limits.py: controls made spaces, lone surrogates refused.
+    _docs = field_validator("docs", "localities")(lambda v, info: list(limits.values(v, info.field_name)))
+    _years = field_validator("years")(lambda v: list(limits.years(v)))
+    _texts = field_validator("question", "query", "text", "follow_up", check_fields=False)(
+        lambda v, info: limits.optional_text(v, info.field_name))
 
 
 class AskRequest(Filters):
@@ -57,50 +64,12 @@ class ExportRequest(Filters):
     k: int = Field(default=10, ge=1, le=100)
 
 
-class _BodyLimit:
-    """ASGI middleware: 413 for a body over the limit, by its Content-Length or while it streams in."""
-
-    def __init__(self, app, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            return await _too_large(send, self.limit)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _too_large(send, self.limit)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _too_large(send, limit: int) -> None:
-    body = json.dumps({"detail": f"request body over {limit} bytes"}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
-
-
 def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, workers: int = 4) -> FastAPI:
     from index import FilterError, SearchFilters
+    from index.store.accounts import Accounts
+    from tracuu import doors
 
-    api = FastAPI(title="tracuu", version="1", docs_url="/api/docs-ui", redoc_url=None,
+    api = FastAPI(title="tracuu", version="1", docs_url=None, redoc_url=None,
                   description="Cited search and question answering over Vietnamese news articles "
                               "(the JSON of `tracuu ask|search|docs|timeline --json`).")
     gate = threading.BoundedSemaphore(workers)
@@ -112,8 +81,8 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
         with gate:
             try:
                 return fn()
-            except FilterError as exc:
-                raise HTTPException(status_code=422, detail=str(exc)) from None
+            except (FilterError, limits.LimitError) as exc:
+                raise HTTPException(status_code=422, detail=limits.scrub(str(exc))) from None
 
     def _answer(question: str, previous: str | None, f: SearchFilters):
         from report.ask import answer
@@ -138,6 +107,7 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
                                           description="a reference or a subject; all cards when absent")) -> JSONResponse:
         from report.cards import registry
 
+        ref = guarded(lambda: limits.optional_text(ref, "ref", 200))
         reg = guarded(lambda: registry(index))
         if not ref:
             return JSONResponse({"documents": [c.to_contract() for c in reg.all()]})
@@ -150,7 +120,7 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
     def timeline(q: str = Query(max_length=MAX_QUESTION_CHARS, description="a reference, subject, place or query")):
         from report.timeline import timeline as build
 
-        return JSONResponse(guarded(lambda: build(index, q)).to_contract())
+        return JSONResponse(guarded(lambda: build(index, limits.text(q, "q"))).to_contract())
 
     @api.post("/api/export", summary="An answer, search result or timeline as CSV, XLSX, DOCX or Markdown")
     def export(req: ExportRequest) -> Response:
@@ -169,17 +139,36 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
         return Response(data, media_type=_MEDIA[req.format],
                         headers={"Content-Disposition": f'attachment; filename="tracuu-{req.kind}.{req.format}"'})
 
-    api.add_middleware(_BodyLimit, limit=max_request_bytes)
+    from tracuu.rest_articles import add_routes
+
+    add_routes(api, index)
+    doors.mount_docs_ui(api)
+    doors.install_errors(api)
+    rules = doors.body_limits(index.settings.max_upload_bytes)
+    api.add_middleware(doors.Gate, accounts=Accounts(index.root))
+    api.add_middleware(doors.BodyLimit, rules=tuple((p, max_request_bytes if p == "/api/" else n) for p, n in rules))
+    return api
+
+
+def build_server(index: "Index", blocks, *, host: str = "127.0.0.1", port: int = 7860, **gradio_kwargs) -> FastAPI:
+    """The REST API with the Gradio app mounted at "/": one app, the same limits and sign-in at every door."""
+    import gradio as gr
+
+    from index.store.accounts import Accounts
+
+    accounts = Accounts(index.root)
+    auth = (lambda name, password: accounts.check_password(name, password) is not None) if accounts.any_users() else None
+    api = create_api(index)
+    gr.mount_gradio_app(api, blocks, path="/", server_name=host, server_port=port, auth=auth,
+                        auth_message="tracuu: đăng nhập · sign in", **gradio_kwargs)
     return api
 
 
 def serve(index: "Index", blocks, *, host: str = "127.0.0.1", port: int = 7860, **gradio_kwargs) -> None:
     """Serve the REST API and the Gradio app (mounted at "/") from one server (blocking)."""
-    import gradio as gr
     import uvicorn
 
-    api = create_api(index)
-    gr.mount_gradio_app(api, blocks, path="/", server_name=host, server_port=port, **gradio_kwargs)
+    api = build_server(index, blocks, host=host, port=port, **gradio_kwargs)
     print(f"tracuu: serving http://{host}:{port}/ (REST API under /api/, schema at /openapi.json)",
           file=sys.stderr, flush=True)
     uvicorn.run(api, host=host, port=port, log_level="warning")

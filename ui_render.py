@@ -39,6 +39,7 @@ LABELS = {
         "too_big": "tệp {size} vượt giới hạn {limit}; hãy tách thành các bài nhỏ hơn",
         "bad_type": "loại tệp {ext} không được hỗ trợ; dùng .txt .md .html .jsonl .pdf .docx .odt .doc .rtf hoặc ảnh",
         "not_file": "không phải tệp thông thường", "busy": "Chỉ mục đang được ghi; thử lại sau giây lát.",
+        "budget": "Tệp tải lên vượt hạn mức ({passages} đoạn hoặc {seconds} giây) nên đã bị từ chối và không lưu gì; hãy chia nhỏ tệp.",
         "filter_error": "Bộ lọc không hợp lệ: {msg}", "empty_q": "Hãy nhập câu hỏi.",
     },
     "en": {
@@ -61,6 +62,7 @@ LABELS = {
         "too_big": "file is {size}, over the {limit} limit; split it into smaller articles",
         "bad_type": "unsupported file type {ext}; use .txt .md .html .jsonl .pdf .docx .odt .doc .rtf or an image",
         "not_file": "not a regular file", "busy": "The index is being written; try again in a moment.",
+        "budget": "The upload went over its budget ({passages} passages or {seconds} s), so it was refused and nothing was kept; split the file.",
         "filter_error": "Invalid filter: {msg}", "empty_q": "Type a question.",
     },
 }

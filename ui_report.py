@@ -6,6 +6,7 @@ the corpus goes through ``ui_render.esc``.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,7 +167,11 @@ def export_files(index: "Index", table, stem: str) -> list[str]:
     """The evidence table in the four formats, in a fresh temporary folder Gradio may serve from."""
     from report.export import FORMATS, write
 
-    folder = Path(tempfile.mkdtemp(prefix="tracuu-export-"))
+    # Under Gradio's temporary folder, which the app keeps inside the index and deletes (tracuu/web_accounts.py).
+    base = os.environ.get("GRADIO_TEMP_DIR")
+    if base:
+        Path(base).mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="tracuu-export-", dir=base or None))
     return [str(write(table, fmt, folder / f"tracuu-{stem}.{fmt}")) for fmt in FORMATS]
 
 

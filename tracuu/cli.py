@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     _common(p)
+    __import__("tracuu.users_cli").users_cli.add_parsers(sub, _common)  # users, audit
 
     p = sub.add_parser("doctor", help="check that database, vectors and keyword index agree")
     _common(p)
@@ -182,8 +183,9 @@ def cmd_sync(args) -> int:
 
 
 def cmd_remove(args) -> int:
+    from .corpus_ops import cli_user, remove  # an uploaded file goes with its article; audited
     idx = _open(args)
-    removed = idx.remove(args.doc_ids)
+    removed = remove(idx, args.doc_ids, user=cli_user(), via="cli")
     for doc_id in args.doc_ids:
         if doc_id not in removed:
             print(f"tracuu: no article {doc_id!r} in {idx.root}", file=sys.stderr)
@@ -315,8 +317,10 @@ def cmd_serve(args) -> int:
     import index
     import ui
 
-    # A server's writes (uploads) return once their segment is committed; merges follow on a thread.
-    idx = index.open(settings=replace(_settings(args), merges="background"))
+    __import__("tracuu.users_cli").users_cli.refuse_open_host(args)  # beyond loopback only with accounts
+    # Uploads return once committed (merges on a thread); an upload's article makes ≤ upload_max_passages.
+    s = _settings(args)
+    idx = index.open(settings=replace(s, merges="background", max_article_passages=s.upload_max_passages))
     ui.ensure_corpus(idx)
     ui.launch(idx, host=args.host, port=args.port)
     return EXIT_OK
@@ -374,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     # the cores (measured: 780 ms vs 52 ms per query); passive waiting costs nothing when they don't.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    handler = globals()[f"cmd_{args.command}"]
+    users_cli = __import__("tracuu.users_cli").users_cli  # users, audit; ingest and sync are audited
+    handler = users_cli.audited(globals().get(f"cmd_{args.command}") or getattr(users_cli, f"cmd_{args.command}"))
     from index import FilterError, IndexBusyError, ModelMismatchError
 
     try:
