@@ -22,7 +22,7 @@ YEAR_MIN, YEAR_MAX = 1000, 2999
 
 # C0 and C1 controls but tab and newline (which a pasted question may carry), DEL, and the Unicode
 # non-characters XML refuses: python-docx, SQLite FTS and the page all choke on them.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROLS = re.compile(" *[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]+ *")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # An absolute path in a message (/work/x/uploads/a.html, C:\x\a.docx): only its last part is shown.
 _ABS_PATH = re.compile(r"(?<![\w/.:])(?:/|[A-Za-z]:\\)(?:[^\s/\\'\"<>:]+[/\\])+([^\s/\\'\"<>]*)")
