@@ -182,3 +182,22 @@ def test_the_try_it_page_works_offline(seed_index):
         r = http.get(url)
         assert r.status_code == 200 and len(r.content) > 1000, url
     assert "cdn" not in page.text.lower()
+
+
+@pytest.mark.slow
+def test_load_20_signed_in_clients(team, seed_index):
+    """20 clients with their own tokens (readers, an editor, an admin) against the REST API on loopback."""
+    from bench.rest_load import run_load, serve_in_thread
+    from index.store.accounts import Accounts
+
+    folder, tokens = team
+    accounts = Accounts(folder)
+    for n in range(17):
+        accounts.add(f"reader{n}", "reader", f"reader-pass-{n:03d}")
+    all_tokens = [*tokens.values(), *(accounts.new_token(f"reader{n}") for n in range(17))]
+    idx = index.open(settings=Settings.load(folder), embedder=seed_index.embedder)
+    with serve_in_thread(idx) as base:
+        result = run_load(base, clients=20, requests=5, tokens=all_tokens)
+    print(f"\nsigned-in load: {json.dumps(result, ensure_ascii=False)}")
+    assert result["errors"] == 0, result
+    assert result["requests"] == 100
