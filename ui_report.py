@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracuu import limits
 from ui_render import esc
 
 if TYPE_CHECKING:
@@ -98,6 +99,10 @@ def render_card(index: "Index", query: str, lang: str = "vi") -> str:
     from report.timeline import events_of
 
     L = T[lang]
+    try:
+        query = limits.text(query, "ref", limits.MAX_FILTER_CHARS)
+    except limits.LimitError as exc:
+        return f'<div class="tr-out tr-card"><p class="bad">{esc(exc.message(lang))}</p></div>'
     found = registry(index).find(query or "") if (query or "").strip() else []
     if not found:
         return f'<div class="tr-out tr-card"><p>{esc(L["none"].format(q=query or ""))}</p></div>'
@@ -127,6 +132,12 @@ def timeline_view(index: "Index", query: str, lang: str = "vi"):
     from report.export import from_timeline
     from report.timeline import timeline
 
+    try:
+        query = limits.text(query, "q")
+    except limits.LimitError as exc:
+        import gradio as gr
+
+        raise gr.Error(exc.message(lang)) from None
     result = timeline(index, query or "")
     levels = T[lang]["levels"]
     rows = [[e.date, e.locality, levels.get(e.level, e.level), e.locality_now, e.body or "", e.action, e.title, e.passage_id]

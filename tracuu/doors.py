@@ -24,7 +24,9 @@ UPLOAD_PATHS = ("/gradio_api/upload", "/api/articles")
 
 
 def body_limits(upload_bytes: int) -> tuple[tuple[str, int], ...]:
-    files = upload_bytes * 4 + 64 * 1024  # Gradio's own cap for several files at once; each is checked alone
+    # Gradio's own cap for several files at once (ui.launch), plus the form around them; each file is then
+    # checked alone against the upload limit, with a refusal that names it.
+    files = max(upload_bytes * 4, 20 * 1024 * 1024) + 64 * 1024
     return (*((p, files) for p in UPLOAD_PATHS), ("/api/", limits.MAX_REQUEST_BYTES), ("/", limits.MAX_PAGE_BODY_BYTES))
 
 
