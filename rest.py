@@ -69,7 +69,12 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
     from index.store.accounts import Accounts
     from tracuu import doors
 
+    from fastapi import Depends
+    from fastapi.security import HTTPBearer
+
+    # The bearer scheme only documents the token (the try-it page's Authorize button); doors.Gate checks it.
     api = FastAPI(title="tracuu", version="1", docs_url=None, redoc_url=None,
+                  dependencies=[Depends(HTTPBearer(auto_error=False, description="`tracuu users token NAME`"))],
                   description="Cited search and question answering over Vietnamese news articles "
                               "(the JSON of `tracuu ask|search|docs|timeline --json`).")
     gate = threading.BoundedSemaphore(workers)
