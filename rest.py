@@ -66,15 +66,9 @@ class ExportRequest(Filters):
 
 def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, workers: int = 4) -> FastAPI:
     from index import FilterError, SearchFilters
-    from index.store.accounts import Accounts
     from tracuu import doors
 
-    from fastapi import Depends
-    from fastapi.security import HTTPBearer
-
-    # The bearer scheme only documents the token (the try-it page's Authorize button); doors.Gate checks it.
-    api = FastAPI(title="tracuu", version="1", docs_url=None, redoc_url=None,
-                  dependencies=[Depends(HTTPBearer(auto_error=False, description="`tracuu users token NAME`"))],
+    api = FastAPI(title="tracuu", version="1", docs_url=None, redoc_url=None, dependencies=doors.bearer_docs(),
                   description="Cited search and question answering over Vietnamese news articles "
                               "(the JSON of `tracuu ask|search|docs|timeline --json`).")
     gate = threading.BoundedSemaphore(workers)
@@ -144,14 +138,9 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
         return Response(data, media_type=_MEDIA[req.format],
                         headers={"Content-Disposition": f'attachment; filename="tracuu-{req.kind}.{req.format}"'})
 
-    from tracuu.rest_articles import add_routes
+    from tracuu.rest_articles import install
 
-    add_routes(api, index)
-    doors.mount_docs_ui(api)
-    doors.install_errors(api)
-    rules = doors.body_limits(index.settings.max_upload_bytes)
-    api.add_middleware(doors.Gate, accounts=Accounts(index.root))
-    api.add_middleware(doors.BodyLimit, rules=tuple((p, max_request_bytes if p == "/api/" else n) for p, n in rules))
+    install(api, index, max_request_bytes)  # articles, try-it page, errors, sign-in, body limits
     return api
 
 

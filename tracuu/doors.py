@@ -161,3 +161,13 @@ def mount_docs_ui(api) -> None:
 <script src="{ASSETS}/swagger-ui-bundle.js"></script>
 <script>window.ui = SwaggerUIBundle({{url: "/openapi.json", dom_id: "#swagger-ui", persistAuthorization: true}});</script>
 </body></html>""")
+
+
+def bearer_docs() -> list:
+    """The bearer scheme in the schema: it only documents the token (the try-it page's Authorize button);
+    ``Gate`` checks it."""
+    from fastapi import Depends
+    from fastapi.security import HTTPBearer
+
+    return [Depends(HTTPBearer(auto_error=False, description="`tracuu users token NAME`"))]
+

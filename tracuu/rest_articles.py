@@ -1,5 +1,7 @@
-"""REST doors that change the corpus: ``POST /api/articles`` (multipart field ``file``, the formats of
-``tracuu ingest``) and ``DELETE /api/articles/{doc_id}``. Editors and admins only; every change is audited.
+"""What ``rest.create_api`` adds around its read-only routes (``install``: sign-in, body limits, error
+handlers, the offline try-it page), and the REST doors that change the corpus: ``POST /api/articles``
+(multipart field ``file``, the formats of ``tracuu ingest``) and ``DELETE /api/articles/{doc_id}``.
+Editors and admins only; every change is audited.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations, imported inside add_routes.
@@ -10,6 +12,20 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from index.api import Index
+
+
+def install(api, index, max_request_bytes: int) -> None:
+    """The corpus-changing routes, the try-it page, the error handlers, sign-in and body limits."""
+    from index.store.accounts import Accounts
+    from tracuu import doors
+
+    add_routes(api, index)
+    doors.mount_docs_ui(api)
+    doors.install_errors(api)
+    rules = tuple((p, max_request_bytes if p == "/api/" else n)
+                  for p, n in doors.body_limits(index.settings.max_upload_bytes))
+    api.add_middleware(doors.Gate, accounts=Accounts(index.root))
+    api.add_middleware(doors.BodyLimit, rules=rules)  # added last: outermost, so a big body is refused before sign-in
 
 
 def add_routes(api, index: "Index") -> None:
