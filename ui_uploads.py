@@ -121,7 +121,9 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
     accepted, refused = save_uploads(list(files or []), index, lang)
     out = ingest(index, accepted, refused, user=user, via="page", on_progress=on_progress)
     if out.failed:
-        return f'<div class="tr-out"><p class="bad">{esc(L[out.failed].format(passages=index.settings.upload_max_passages, seconds=round(index.settings.upload_max_seconds)))}</p></div>'
+        why = L[out.failed].format(passages=index.settings.upload_max_passages,
+                                   seconds=round(index.settings.upload_max_seconds))
+        return f'<div class="tr-out"><p class="bad">{esc(why)}</p></div>'
     report, refused = out.report, out.refused
     items = []
     if report is not None:
