@@ -140,9 +140,15 @@ def build_app(index: "Index") -> "gr.Blocks":
         return render_view(view, lang), view, files
 
     def api_ask(question: str, docs: list[str] | None = None, localities: list[str] | None = None,
-                years: list[int] | None = None, follow_up: str | None = None) -> dict:
-        """Answer a question with citations; returns the `tracuu ask --json` contract object. ``follow_up``:
-        the previous question, when this one follows it up."""
+                years: list[int] | None = None) -> dict:
+        """Answer a question with citations; returns the `tracuu ask --json` contract object."""
+        return api_ask_follow_up(question, "", docs, localities, years)
+
+    # A separate endpoint, not a fifth argument of /ask: callers of the raw Gradio route send exactly
+    # /ask's four values, and Gradio refuses a call with fewer values than the function has inputs.
+    def api_ask_follow_up(question: str, follow_up: str = "", docs: list[str] | None = None,
+                          localities: list[str] | None = None, years: list[int] | None = None) -> dict:
+        """A question that follows up ``follow_up`` (the previous question); as `tracuu ask --follow-up`."""
         try:
             return door.ask(index, limits.text(question), filters=_filters(docs, localities, years),
                             previous=limits.optional_text(follow_up, "follow_up") or None).model_dump(mode="json")
@@ -316,6 +322,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                      hits_files, new_chat, examples.dataset],
                     api_visibility="private")
         gr.api(api_ask, api_name="ask")
+        gr.api(api_ask_follow_up, api_name="ask_follow_up")
         gr.api(api_search, api_name="search")
     demo.queue(default_concurrency_limit=4, max_size=64)
     return demo

@@ -105,8 +105,10 @@ def test_four_doors_give_the_same_json(seed_index, served, tmp_path):
             r = http.post("/api/ask", json={"question": q, "follow_up": prev, **f})
             assert r.status_code == 200, r.text
             rest[qid] = r.json()
-            gradio[qid] = client.predict(q, f.get("docs", []), f.get("localities", []), f.get("years", []), prev or "",
-                                         api_name="/ask")
+            gradio[qid] = (client.predict(q, prev, f.get("docs", []), f.get("localities", []), f.get("years", []),
+                                          api_name="/ask_follow_up") if prev else
+                           client.predict(q, f.get("docs", []), f.get("localities", []), f.get("years", []),
+                                          api_name="/ask"))
     cli = _cli(seed_index, tmp_path)
     for qid, *_ in QUESTIONS:
         assert rest[qid] == python[qid], f"{qid}: REST differs from Python"
