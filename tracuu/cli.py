@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="part of bench/splits.json to run (default: every question, figures per part)")
     p.add_argument("--model")
 
+    from .shell import add_commands
+
+    add_commands(sub)  # prepare, shell
+
     p = sub.add_parser("bench", help="speed and memory benchmark (JSON + plot)")
     p.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
     p.add_argument("--sizes", help="comma-separated passage counts, e.g. 1000,10000,100000,1000000")
@@ -360,6 +364,18 @@ def cmd_eval(args) -> int:
     from bench.evaluate import run_eval
 
     return run_eval(args)
+
+
+def cmd_prepare(args) -> int:
+    from .shell import cmd_prepare
+
+    return cmd_prepare(args)
+
+
+def cmd_shell(args) -> int:
+    from .shell import cmd_shell
+
+    return cmd_shell(args)
 
 
 def cmd_bench(args) -> int:
