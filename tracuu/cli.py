@@ -12,6 +12,7 @@ import sys
 from typing import Iterator
 
 from . import __version__
+from .shell import add_commands, cmd_prepare, cmd_shell  # noqa: F401 (main finds cmd_* in globals())
 
 EXIT_OK, EXIT_ERROR, EXIT_UNHEALTHY, EXIT_SKIPPED = 0, 2, 1, 3
 
@@ -121,9 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="part of bench/splits.json to run (default: every question, figures per part)")
     p.add_argument("--model")
 
-    from .shell import add_commands
-
-    add_commands(sub)  # prepare, shell
+    add_commands(sub)  # prepare, shell (tracuu/shell.py)
 
     p = sub.add_parser("bench", help="speed and memory benchmark (JSON + plot)")
     p.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
@@ -197,6 +196,8 @@ def cmd_remove(args) -> int:
 
 def _check_export(args) -> None:
     """--format needs --out; --out alone takes the format from its extension."""
+    if not (args.format or args.out):
+        return  # nothing to export: report.export (and its imports) stays unloaded
     from report.export import export_format
 
     try:
@@ -364,18 +365,6 @@ def cmd_eval(args) -> int:
     from bench.evaluate import run_eval
 
     return run_eval(args)
-
-
-def cmd_prepare(args) -> int:
-    from .shell import cmd_prepare
-
-    return cmd_prepare(args)
-
-
-def cmd_shell(args) -> int:
-    from .shell import cmd_shell
-
-    return cmd_shell(args)
 
 
 def cmd_bench(args) -> int:

@@ -22,17 +22,15 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .base import ConversionError
+from .e5tokenizer import MAX_SEQ_LENGTH
+
 BUNDLED_FILE = "e5-small-q4.bin"
 QUERY_PROMPT = "query: "
 PASSAGE_PROMPT = "passage: "
-MAX_SEQ_LENGTH = 512
 _QK = 32  # weights per Q4_0 block
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # packed: 18 bytes, as in e5.c
 _MARKER = "tracuu-materialised.json"  # written last inside the folder; its presence means "complete"
-
-
-class ConversionError(RuntimeError):
-    """The bundled model could not be turned into a sentence-transformers folder."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,11 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from .e5convert import MAX_SEQ_LENGTH, ConversionError, E5File
+from .base import ConversionError
+
+# Functions below take an e5convert.E5File (not imported: e5convert imports this module).
+
+MAX_SEQ_LENGTH = 512
 
 
 def _normalizer(norm_map: dict[int, tuple[int, ...]]) -> Any:
@@ -38,7 +42,7 @@ def _normalizer(norm_map: dict[int, tuple[int, ...]]) -> Any:
     return normalizers.Sequence([*steps, normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
 
 
-def core_tokenizer(f: E5File) -> Any:
+def core_tokenizer(f: Any) -> Any:
     """The ``tokenizers.Tokenizer`` (no transformers): unigram pieces, the engine's normaliser, metaspace."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
 
@@ -57,13 +61,13 @@ def core_tokenizer(f: E5File) -> Any:
     return tok
 
 
-def _special_tokens(f: E5File) -> dict[str, str]:
+def _special_tokens(f: Any) -> dict[str, str]:
     bos, eos = f.pieces[f.bos], f.pieces[f.eos]
     return {"bos_token": bos, "eos_token": eos, "unk_token": f.pieces[f.unk], "sep_token": eos,
             "pad_token": f.pieces[f.pad], "cls_token": bos, "mask_token": "<mask>"}
 
 
-def tokenizer_json(f: E5File) -> str:
+def tokenizer_json(f: Any) -> str:
     """``tokenizer.json`` as ``tokenizer_of(f).save_pretrained`` writes it (the same bytes, checked by
     tests/test_prepare.py), without transformers: the special tokens registered as added tokens."""
     from tokenizers import AddedToken, Tokenizer
@@ -76,7 +80,7 @@ def tokenizer_json(f: E5File) -> str:
     return Tokenizer.from_str(tok.to_str()).to_str(pretty=True)
 
 
-def tokenizer_of(f: E5File) -> Any:
+def tokenizer_of(f: Any) -> Any:
     from transformers import PreTrainedTokenizerFast
 
     # The generic fast tokenizer keeps tokenizer.json verbatim; transformers 5's XLMRobertaTokenizer would
