@@ -137,3 +137,29 @@ def test_reference_route_gives_the_same_graph(tmp_path, prepared):
     _build_reference(tmp_path, bundled_model_file())
     assert onnx_path(tmp_path, "int8").read_bytes() == onnx_path(prepared, "int8").read_bytes()
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["model.int8.v1.onnx"]
+
+
+def test_materialising_the_reference_folder_keeps_the_prepared_files(tmp_path, monkeypatch):
+    """The sentence-transformers folder (tests, --model-style reference runs) is built into the folder the
+    product's files already live in: its files join them, the prepared graph is never touched."""
+    from index.embed import e5convert
+    from index.embed.onnx_int8 import onnx_path
+    from index.embed.prepare import bundled_dir
+
+    folder = bundled_dir(tmp_path)
+    onnx_path(folder, "int8").parent.mkdir(parents=True)
+    onnx_path(folder, "int8").write_bytes(b"prepared graph")
+    (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
+
+    def build(target: Path) -> None:
+        (target / "model.safetensors").write_bytes(b"weights")
+        (target / "tokenizer.json").write_text('{"same": "bytes"}', encoding="utf-8")
+        (target / "1_Pooling").mkdir()
+
+    monkeypatch.setattr(e5convert, "_build", build)
+    assert e5convert.materialise_bundled_model(tmp_path) == folder
+    assert onnx_path(folder, "int8").read_bytes() == b"prepared graph"
+    assert (folder / "model.safetensors").is_file() and (folder / "1_Pooling").is_dir()
+    assert (folder / "tokenizer.json").read_text(encoding="utf-8") == '{"same": "bytes"}'
+    assert (folder / "tracuu-materialised.json").is_file()
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no temporary folder left
