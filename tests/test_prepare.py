@@ -82,10 +82,42 @@ def test_product_tokenizer_gives_the_transformers_ids(model_dir: Path):
     texts = ["passage: " + QUESTION, "query: which districts reviewed QĐ 290-QĐ/TW?", "",
              "tab\there, zero\u200bwidth, line\u2028sep, emoji 🙂 and ﬁ ligature ①",
              "passage: " + " ".join(["Hội nghị tổng kết công tác dân vận năm 2022."] * 80)]  # > 512 tokens
-    got = [e.ids for e in ours.encode_batch(texts)]
+    got = ours.encode_ids(texts)
     want = reference(texts, truncation=True, max_length=512)["input_ids"]
     assert got == want
     assert len(got[-1]) == 512 and pad == reference.pad_token_id
+
+
+def test_subset_tokenizer_gives_the_full_tokenizers_ids(model_dir: Path):
+    """Each batch runs with only the pieces it can use (index/embed/subset_tokenizer.py): the ids must be
+    the full model's, on the evaluation texts, the seed corpus and input meant to break it (special tokens
+    inside words, control and zero-width characters, unknown characters, truncation)."""
+    import unicodedata
+
+    from tokenizers import Tokenizer
+
+    from index.embed.subset_tokenizer import SubsetTokenizer
+
+    full = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    full.enable_truncation(max_length=512)
+    ours = SubsetTokenizer(model_dir / "tokenizer.json", 512)
+    texts = ["", "x", "a<mask>b<s>c</s>d<pad>e<unk>f", "<s><s>", "tab\there zero\u200bwidth 🙂 ﬁ ① \x01 \ufffd 𝔘",
+             "ấấấ ꙮ 𓀀 Ω", "x" * 3000, "Việt Nam " * 400, "passage: " + "QĐ290-QĐ/TW" * 50]
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        texts += ["passage: " + line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    from bench.splits import tune_only
+
+    eval_dir = ROOT.parent / "shared" / "eval"
+    for name, key in (("xquad_vi_dev.queries.jsonl", "doc_id"), ("viquad2_dev.queries.jsonl", "doc_id"),
+                      ("xquad_vi_dev.docs.jsonl", "id")):
+        if (eval_dir / name).is_file():  # the tune parts only (bench/splits.json)
+            items = [json.loads(line) for line in (eval_dir / name).read_text(encoding="utf-8").splitlines()]
+            for item in tune_only(name.split(".")[0], items, key=key)[:300]:
+                texts.append(("query: " + item["question"]) if "question" in item else ("passage: " + item["text"]))
+    texts = [unicodedata.normalize("NFC", t) for t in texts]
+    for start in range(0, len(texts), 25):  # batches, as the embedder calls it
+        batch = texts[start:start + 25]
+        assert ours.encode_ids(batch) == [e.ids for e in full.encode_batch(batch)], batch
 
 
 def test_shipped_skeleton_is_the_prepared_graph_emptied(tmp_path, prepared):

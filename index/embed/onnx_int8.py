@@ -196,14 +196,12 @@ def ensure_onnx_model(model_dir: Path, variant: Variant = "int8") -> Path:
 def load_tokenizer(model_dir: Path) -> tuple[Any, int]:
     """The folder's ``tokenizer.json`` through ``tokenizers`` alone (transformers costs ~2 s of imports,
     torch included), truncated at the model's window as ``PreTrainedTokenizerFast(truncation=True,
-    max_length=512)`` does: the same ids (tests/test_prepare.py). Returns it with the padding id."""
-    from tokenizers import Tokenizer
+    max_length=512)`` does, run with each batch's pieces only (``subset_tokenizer``: the same ids, ~0.7 s
+    less per start). Returns it (``encode_ids``) with the padding id."""
+    from .subset_tokenizer import SubsetTokenizer
 
-    tokenizer = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    pad = tokenizer.token_to_id("<pad>")
-    return tokenizer, int(1 if pad is None else pad)
+    tokenizer = SubsetTokenizer(Path(model_dir) / "tokenizer.json", MAX_TOKENS)
+    return tokenizer, tokenizer.pad_id
 
 
 # ------------------------------------------------------------------------------------------ embedder
@@ -255,7 +253,7 @@ class OnnxEmbedder(BundledModelIdentity):
         if not items:
             return np.zeros((0, BUNDLED_DIM), dtype=np.float32)
         session, tokenizer = self._load()
-        encoded = [e.ids for e in tokenizer.encode_batch(items)]
+        encoded = tokenizer.encode_ids(items)
         pad = self._pad_id
         order = sorted(range(len(items)), key=lambda i: -len(encoded[i]))
         out = np.empty((len(items), BUNDLED_DIM), dtype=np.float32)
