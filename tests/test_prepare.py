@@ -115,9 +115,13 @@ def test_subset_tokenizer_gives_the_full_tokenizers_ids(model_dir: Path):
             for item in tune_only(name.split(".")[0], items, key=key)[:300]:
                 texts.append(("query: " + item["question"]) if "question" in item else ("passage: " + item["text"]))
     texts = [unicodedata.normalize("NFC", t) for t in texts]
+    ours._calls = ours._texts = -10**9  # never switch to the full model here: the subset path is under test
     for start in range(0, len(texts), 25):  # batches, as the embedder calls it
         batch = texts[start:start + 25]
         assert ours.encode_ids(batch) == [e.ids for e in full.encode_batch(batch)], batch
+    assert ours._full is None
+    ours._calls = 10**9  # past the threshold: the full model, the same ids
+    assert ours.encode_ids(texts[:25]) == [e.ids for e in full.encode_batch(texts[:25])] and ours._full is not None
 
 
 def test_shipped_skeleton_is_the_prepared_graph_emptied(tmp_path, prepared):
