@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,9 +54,10 @@ def test_prepare_from_scratch_is_light_idempotent_and_gives_the_product_files(tm
     assert not modules & {"torch", "transformers", "sentence_transformers"}
     (folder,) = (tmp_path / "models").iterdir()
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name[0] != ".")
-    assert files == ["onnx/model.int8.v1.onnx", "tokenizer.json"]  # no fp32 copy, no temporary left
+    compact = f"tokenizer.pieces.{sys.implementation.cache_tag}.marshal"
+    assert files == sorted(["onnx/model.int8.v1.onnx", "tokenizer.json", compact])  # no fp32 copy, no temporary
     assert sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) < 300e6
-    for name in files:  # the same bytes as the cache every other test uses (whichever route wrote it)
+    for name in ("onnx/model.int8.v1.onnx", "tokenizer.json"):  # the same bytes as every other test's cache
         assert (folder / name).read_bytes() == (prepared / name).read_bytes(), name
     before = onnx_path(folder, "int8").stat().st_mtime_ns
     again, _ = run_cli(["prepare"], tmp_path)
@@ -88,7 +91,7 @@ def test_product_tokenizer_gives_the_transformers_ids(model_dir: Path):
     assert len(got[-1]) == 512 and pad == reference.pad_token_id
 
 
-def test_subset_tokenizer_gives_the_full_tokenizers_ids(model_dir: Path):
+def test_subset_tokenizer_gives_the_full_tokenizers_ids(model_dir: Path, tmp_path: Path):
     """Each batch runs with only the pieces it can use (index/embed/subset_tokenizer.py): the ids must be
     the full model's, on the evaluation texts, the seed corpus and input meant to break it (special tokens
     inside words, control and zero-width characters, unknown characters, truncation)."""
@@ -96,11 +99,21 @@ def test_subset_tokenizer_gives_the_full_tokenizers_ids(model_dir: Path):
 
     from tokenizers import Tokenizer
 
-    from index.embed.subset_tokenizer import SubsetTokenizer
+    from index.embed.subset_tokenizer import SubsetTokenizer, write_compact
 
     full = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     full.enable_truncation(max_length=512)
+    # From the JSON, and from the compact vocabulary prepare writes (a copy here: the cache is shared).
+    shutil.copyfile(model_dir / "tokenizer.json", tmp_path / "tokenizer.json")
+    write_compact(tmp_path / "tokenizer.json")
+    from_compact = SubsetTokenizer(tmp_path / "tokenizer.json", 512)
     ours = SubsetTokenizer(model_dir / "tokenizer.json", 512)
+    assert from_compact._scores == ours._scores and from_compact._index == ours._index
+    # Each score reaches tokenizers as the text the file holds (serde's float parsing is not always the
+    # nearest double: any other text could land an ulp away and tip the segmentation).
+    raw = (model_dir / "tokenizer.json").read_text(encoding="utf-8")
+    written = re.findall(r"\n\s*(-?[0-9][0-9.eE+-]*)\n\s*\]", raw[raw.index('"vocab"'):])
+    assert written == [repr(score) for score in ours._scores]
     texts = ["", "x", "a<mask>b<s>c</s>d<pad>e<unk>f", "<s><s>", "tab\there zero\u200bwidth 🙂 ﬁ ① \x01 \ufffd 𝔘",
              "ấấấ ꙮ 𓀀 Ω", "x" * 3000, "Việt Nam " * 400, "passage: " + "QĐ290-QĐ/TW" * 50]
     for path in sorted((ROOT / "corpus").glob("*.txt")):
@@ -118,7 +131,10 @@ def test_subset_tokenizer_gives_the_full_tokenizers_ids(model_dir: Path):
     ours._calls = ours._texts = -10**9  # never switch to the full model here: the subset path is under test
     for start in range(0, len(texts), 25):  # batches, as the embedder calls it
         batch = texts[start:start + 25]
-        assert ours.encode_ids(batch) == [e.ids for e in full.encode_batch(batch)], batch
+        want = [e.ids for e in full.encode_batch(batch)]
+        assert ours.encode_ids(batch) == want, batch
+        if start % 100 == 0:
+            assert from_compact.encode_ids(batch) == want
     assert ours._full is None
     ours._calls = 10**9  # past the threshold: the full model, the same ids
     assert ours.encode_ids(texts[:25]) == [e.ids for e in full.encode_batch(texts[:25])] and ours._full is not None

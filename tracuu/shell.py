@@ -31,6 +31,10 @@ def cmd_prepare(args) -> int:
     cache = Settings.load(None).cache_dir
     folder = bundled_dir(cache)
     if is_prepared(folder):
+        from index.embed.subset_tokenizer import compact_path, write_compact
+
+        if not compact_path(folder / "tokenizer.json").is_file():  # prepared before it existed (cheap, ~1 s)
+            write_compact(folder / "tokenizer.json")
         say("ready", sys.stderr, mb=folder_mb(folder), folder=folder)
     else:
         prepare_bundled_model(cache)  # prints its own start and end lines

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from pathlib import Path
 from typing import Any, Sequence
@@ -36,31 +37,81 @@ def _loads(raw: bytes) -> dict:
         return json.loads(raw)
 
 
+def compact_path(path: Path) -> Path:
+    """``tokenizer.pieces.<python>.marshal`` beside ``tokenizer.json`` (marshal's format is per Python)."""
+    return Path(path).with_name(f"tokenizer.pieces.{sys.implementation.cache_tag}.marshal")
+
+
+def _stamp(path: Path) -> list[int]:
+    st = Path(path).stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _from_json(path: Path) -> dict:
+    spec = _loads(Path(path).read_bytes())
+    model = spec["model"]
+    if model.get("type") != "Unigram":
+        raise ValueError(f"{path}: a unigram tokenizer was expected, not {model.get('type')}")
+    pieces = [piece for piece, _ in model["vocab"]]
+    scores = [float(score) for _, score in model["vocab"]]
+    return {"spec": {**spec, "model": {**model, "vocab": []}}, "pieces": pieces, "scores": scores,
+            "index": {piece: i for i, piece in enumerate(pieces)}, "longest": max(map(len, pieces)),
+            "lowest": min(range(len(scores)), key=scores.__getitem__), "source": _stamp(path)}
+
+
+def write_compact(path: Path) -> Path:
+    """The vocabulary of ``tokenizer.json`` as one marshal file (dict and lists built in C on load: ~0.1 s
+    instead of ~0.5 s of JSON parsing and dict building). ``prepare`` writes it; without it (or when
+    ``tokenizer.json`` changed since) the JSON is read."""
+    import marshal
+    import os
+
+    target = compact_path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(marshal.dumps(_from_json(path)))
+    os.replace(tmp, target)
+    return target
+
+
+def _read_vocabulary(path: Path) -> dict:
+    compact = compact_path(path)
+    if compact.is_file():
+        import marshal
+
+        try:
+            data = marshal.loads(compact.read_bytes())
+            if data.get("source") == _stamp(path):
+                return data
+        except (EOFError, ValueError, TypeError):  # a damaged file: the JSON is the source of truth
+            pass
+    return _from_json(path)
+
+
 class SubsetTokenizer:
     """``encode_ids(texts)``: token ids as ``Tokenizer.from_file(path)`` with truncation gives them."""
 
     def __init__(self, path: Path, max_tokens: int) -> None:
         from tokenizers import Tokenizer
 
-        spec = _loads(Path(path).read_bytes())
-        model = spec["model"]
-        if model.get("type") != "Unigram":
-            raise ValueError(f"{path}: a unigram tokenizer was expected, not {model.get('type')}")
-        self._spec, self._vocab, self.max_tokens = spec, model["vocab"], max_tokens
-        self._index = {piece: i for i, (piece, _) in enumerate(self._vocab)}
-        self._longest = max(map(len, self._index))
-        lowest = min(range(len(self._vocab)), key=lambda i: self._vocab[i][1])
-        added = {t["content"]: t["id"] for t in spec.get("added_tokens", [])}
-        self._always = {model["unk_id"], lowest, *added.values()}
+        vocab = _read_vocabulary(Path(path))
+        self._spec, self.max_tokens = vocab["spec"], max_tokens
+        self._pieces_of, self._scores = vocab["pieces"], vocab["scores"]
+        self._index, self._longest = vocab["index"], vocab["longest"]
+        model = self._spec["model"]
+        added = {t["content"]: t["id"] for t in self._spec.get("added_tokens", [])}
+        self._always = {model["unk_id"], vocab["lowest"], *added.values()}
         self._added = re.compile("|".join(map(re.escape, sorted(added, key=len, reverse=True)))) if added else None
         # The pipeline without its model: the same normaliser and pre-tokeniser, for finding the pieces.
-        shell = {**spec, "model": {**model, "vocab": [self._vocab[model["unk_id"]]], "unk_id": 0},
+        shell = {**self._spec, "model": {**model, "vocab": self._entries([model["unk_id"]]), "unk_id": 0},
                  "added_tokens": [], "post_processor": None}
         pipeline = Tokenizer.from_str(json.dumps(shell))
         self._normalise, self._pre_tokenise = pipeline.normalizer, pipeline.pre_tokenizer
         self.pad_id = self._index.get("<pad>", 1)
         self._path, self._full, self._calls, self._texts = Path(path), None, 0, 0
         self._lock = threading.Lock()
+
+    def _entries(self, ids: list[int]) -> list[list]:
+        return [[self._pieces_of[i], self._scores[i]] for i in ids]
 
     def _segments(self, text: str) -> list[str]:
         """The text as ``tokenizers`` normalises it: split at the special tokens first, and also whole (a
@@ -89,7 +140,7 @@ class SubsetTokenizer:
         special = [i for t in (spec.get("post_processor") or {}).get("special_tokens", {}).values() for i in t["ids"]]
         if any(position.get(i) != i for i in special):  # the template's ids must keep their numbers
             raise ValueError("the post-processor's special ids are not the first pieces of the vocabulary")
-        cut = {**spec, "model": {**model, "vocab": [self._vocab[i] for i in ids], "unk_id": position[model["unk_id"]]},
+        cut = {**spec, "model": {**model, "vocab": self._entries(ids), "unk_id": position[model["unk_id"]]},
                "added_tokens": [{**t, "id": position[t["id"]]} for t in spec.get("added_tokens", [])]}
         tokenizer = Tokenizer.from_str(json.dumps(cut))
         tokenizer.no_padding()
