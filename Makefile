@@ -28,7 +28,9 @@ doc-deps:
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends \
 		tesseract-ocr tesseract-ocr-vie antiword catdoc >/dev/null; fi
 
+# `tracuu prepare` first: the one-time model preparation (~20 s) happens here, not at the first question.
 run: $(STAMP) doc-deps
+	$(BIN)/tracuu prepare
 	$(BIN)/tracuu serve
 
 # The default run skips tests marked slow (50 MB article, million-line JSONL, full xquad eval);

@@ -130,11 +130,31 @@ def build_server(index: "Index", blocks, *, host: str = "127.0.0.1", port: int =
     return api
 
 
-def serve(index: "Index", blocks, *, host: str = "127.0.0.1", port: int = 7860, **gradio_kwargs) -> None:
-    """Serve the REST API and the Gradio app (mounted at "/") from one server (blocking)."""
+def serve(index: "Index", blocks, *, host: str = "127.0.0.1", port: int = 7860, on_listening=None,
+          **gradio_kwargs) -> None:
+    """Serve the REST API and the Gradio app (mounted at "/") from one server (blocking). ``on_listening``
+    runs on a thread once the app has started (the model's warm-up: requests are answered meanwhile, a
+    question waits for the model it needs)."""
     import uvicorn
 
     api = build_server(index, blocks, host=host, port=port, **gradio_kwargs)
+    if on_listening is not None:
+        _after_startup(api, on_listening)
     print(f"tracuu: serving http://{host}:{port}/ (REST API under /api/, schema at /openapi.json)",
           file=sys.stderr, flush=True)
     uvicorn.run(api, host=host, port=port, log_level="warning")
+
+
+def _after_startup(api, work) -> None:
+    """Run ``work`` on a daemon thread when the app's lifespan has started (after Gradio's own startup)."""
+    import contextlib
+
+    inner = api.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        async with inner(app) as state:
+            threading.Thread(target=work, name="tracuu-warm-up", daemon=True).start()
+            yield state
+
+    api.router.lifespan_context = lifespan

@@ -328,18 +328,24 @@ def build_app(index: "Index") -> "gr.Blocks":
     return demo
 
 
-def launch(index: "Index", host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the app (blocking). The embedding model is loaded first so the first question is fast."""
-    app = build_app(index)
-    try:  # warm-up: loads the models, the search files and the question analyser before the first user
+def warm_up(index: "Index") -> None:
+    """Load the model, the search files and the question analyser, so the first question is fast."""
+    try:
         from tracuu.answering import answer
 
         answer(index, "Hội nghị tổng kết công tác dân vận diễn ra ngày nào?")
-    except Exception as exc:  # the app still starts; the error will show on the first query
+    except Exception as exc:  # the app still runs; the error will show on the first query
         print(f"tracuu: warm-up search failed: {exc}", file=sys.stderr)
+
+
+def launch(index: "Index", host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Serve the app (blocking). The page is built whole before the server listens; the model warms up on a
+    thread once it does (issue 26: the first HTTP answer no longer waits for the model, ~24 s → a few)."""
+    app = build_app(index)
     cap = max(index.settings.max_upload_bytes * 4, 20 * 1024 * 1024)  # Gradio's own cap; ours is checked per file
     from rest import serve  # the REST API and this app from one server
 
     # show_error=False: an unexpected exception shows a plain "Error", never a Python message; refusals
     # are gr.Error, which is always shown.
-    serve(index, app, host=host, port=port, max_file_size=cap, show_error=False, css=CSS, i18n=i18n())
+    serve(index, app, host=host, port=port, max_file_size=cap, show_error=False, css=CSS, i18n=i18n(),
+          on_listening=lambda: warm_up(index))

@@ -30,7 +30,12 @@ def plot(report: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     sizes = [s["size"] for s in report["sizes"]]
-    fig, ax = plt.subplots(figsize=(8.5, 5.5), dpi=120)
+    startup = report.get("startup", {}).get("summary")
+    if startup:
+        fig, (ax, side) = plt.subplots(1, 2, figsize=(13.5, 5.5), dpi=120, gridspec_kw={"width_ratios": [8.5, 5]})
+        _startup_panel(side, startup)
+    else:
+        fig, ax = plt.subplots(figsize=(8.5, 5.5), dpi=120)
     for key, label in PLOT_SERIES:
         p50 = [s["latency"].get(key, {}).get("p50_ms") for s in report["sizes"]]
         p95 = [s["latency"].get(key, {}).get("p95_ms") for s in report["sizes"]]
@@ -48,6 +53,58 @@ def plot(report: dict, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+_STARTUP_SECONDS = ("cold_ask_s", "cold_search_s", "serve_first_200_s", "prepare_s")
+
+
+def _before_number(value) -> float:
+    """``"8–12"`` → 10.0 (the middle of a range measured before), numbers as they are."""
+    if isinstance(value, str):
+        low, high = (float(x) for x in value.replace("–", "-").split("-"))
+        return (low + high) / 2
+    return float(value)
+
+
+def _startup_panel(ax, summary: dict) -> None:
+    """Issue 26: each start-up time now beside before (log scale), memory and cache in the labels."""
+    from .startup import LABELS
+
+    keys = [k for k in _STARTUP_SECONDS if summary.get(k, {}).get("now")]
+    y = range(len(keys))
+    ax.barh([i + 0.2 for i in y], [_before_number(summary[k]["before"]) for k in keys], height=0.4,
+            color="#bbbbbb", label="before issue 26")
+    ax.barh([i - 0.2 for i in y], [summary[k]["now"] for k in keys], height=0.4, color="#1f77b4", label="now")
+    ax.scatter([summary[k]["goal"] for k in keys], list(y), marker="|", s=400, color="#d62728", label="goal")
+    ax.set_yticks(list(y), [LABELS[k].replace(", s", "") for k in keys], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("seconds (log)")
+    rss, cache = summary.get("prepare_peak_rss_mb", {}), summary.get("model_cache_mb", {})
+    ax.set_title(f"start-up; preparation peak RSS {rss.get('now')} MB (before {rss.get('before')}), "
+                 f"cache {cache.get('now')} MB (before {cache.get('before')})", fontsize=8)
+    ax.grid(True, axis="x", which="both", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+
+
+def startup_lines(report: dict) -> list[str]:
+    section = report.get("startup")
+    if not section:
+        return []
+    from .startup import LABELS
+
+    loads = {"cold_ask_s": section["cold_ask"]["load_average"][0], "cold_search_s": section["cold_search"]["load_average"][0],
+             "serve_first_200_s": section["serve"]["load_average"], "prepare_s": section["prepare"]["load_average"],
+             "prepare_peak_rss_mb": section["prepare"]["load_average"]}
+    cpu = {"cold_ask_s": section["cold_ask"].get("best_cpu_s"), "cold_search_s": section["cold_search"].get("best_cpu_s"),
+           "serve_first_200_s": section["serve"].get("cpu_s_at_first_200"), "prepare_s": section["prepare"].get("cpu_s")}
+    rows = [[LABELS[k], v["now"], cpu.get(k, "–"), v["before"], f"≤ {v['goal']:g}", "yes" if v["met"] else "no",
+             (loads.get(k) or ["–"])[0]] for k, v in section["summary"].items()]
+    serve = section["serve"]
+    return ["", f"### Start-up (issue 26; best of {section['runs']} cold runs; bench/startup.py)", "",
+            md_table(["what", "now", "CPU s", "before", "goal", "met", "load average (1 min)"], rows), "",
+            f"`tracuu serve`: first HTTP 200 after {serve['first_200_s']} s, first answer of POST /api/ask "
+            f"after {serve['first_answer_s']} s (the model warms up once the server listens)."]
 
 
 def markdown(report: dict) -> str:
@@ -90,6 +147,7 @@ def markdown(report: dict) -> str:
     lines.append(md_table(["size", "FAISS", "dense build s", "BM25 build s", "BM25 path", "dense B/passage",
                            "BM25 B/passage", "disk B/passage", "RSS after load +MB", "process peak MB"], rows))
     lines += targets(report)
+    lines += startup_lines(report)
     grown = [s for s in report["sizes"] if "add_articles" in s]
     if grown:
         g0 = grown[0]["add_articles"]

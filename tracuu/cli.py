@@ -12,6 +12,7 @@ import sys
 from typing import Iterator
 
 from . import __version__, web_cli
+from .shell import add_commands, cmd_prepare, cmd_shell  # noqa: F401 (main finds cmd_* in globals())
 
 EXIT_OK, EXIT_ERROR, EXIT_UNHEALTHY, EXIT_SKIPPED = 0, 2, 1, 3
 
@@ -126,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="part of bench/splits.json to run (default: every question, figures per part)")
     p.add_argument("--model")
 
+    add_commands(sub)  # prepare, shell (tracuu/shell.py)
+
     p = sub.add_parser("bench", help="speed and memory benchmark (JSON + plot)")
     p.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
     p.add_argument("--sizes", help="comma-separated passage counts, e.g. 1000,10000,100000,1000000")
@@ -199,6 +202,8 @@ def cmd_remove(args) -> int:
 
 def _check_export(args) -> None:
     """--format needs --out; --out alone takes the format from its extension."""
+    if not (args.format or args.out):
+        return  # nothing to export: report.export (and its imports) stays unloaded
     from report.export import export_format
 
     try:

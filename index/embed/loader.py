@@ -77,9 +77,10 @@ def _bundled_backend(backend: str, settings: Settings, shared: dict[str, Embedde
         from .onnx_int8 import OnnxInt8Embedder
 
         def materialise_onnx() -> Path:
-            from .e5convert import materialise_bundled_model
+            # The product's files only (tokenizers + onnxruntime at run time; torch once, to prepare them).
+            from .prepare import prepare_bundled_model
 
-            return materialise_bundled_model(settings.cache_dir)
+            return prepare_bundled_model(settings.cache_dir)
 
         embedder = OnnxInt8Embedder(materialise_onnx, batch_size=settings.embed_batch_size,
                                     num_threads=getattr(settings, "embed_threads", None))
