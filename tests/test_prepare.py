@@ -165,7 +165,7 @@ def test_ask_and_search_on_the_bundled_model_import_nothing_heavy(seed_index, ca
 
 
 def test_shell_answers_each_line_as_ask_json(seed_index, cache_dir: Path):
-    from report.ask import answer
+    from tracuu.answering import ask
 
     questions = [QUESTION, "which districts reviewed Quyết định 290?"]
     proc, modules = run_cli(["shell", "--index", str(seed_index.root)], cache_dir,
@@ -173,8 +173,7 @@ def test_shell_answers_each_line_as_ask_json(seed_index, cache_dir: Path):
     lines = proc.stdout.splitlines()
     assert len(lines) == 2  # the blank line is skipped
     for line, question in zip(lines, questions):
-        assert json.loads(line) == json.loads(json.dumps(answer(seed_index, question)[0].to_contract(),
-                                                         ensure_ascii=False))
+        assert json.loads(line) == ask(seed_index, question).model_dump(mode="json")
     assert "torch" not in modules
 
 
