@@ -59,6 +59,10 @@ class Answer:
     # Runner-up quotes shown, with "possibly", when the confidence is below the calibrated threshold:
     # (quote, citation number) each.
     candidates: tuple[tuple[str, int], ...] = ()
+    # The answer span cut verbatim from a quoted sentence ("126 chi hội", a date, a name), and the number of
+    # the citation it comes from (qa.direct); None for a free-form question or an abstention.
+    direct: str | None = None
+    direct_citation: int | None = None
 
     def to_contract(self, id: str | None = None) -> dict:
         out: dict = {}
@@ -72,6 +76,8 @@ class Answer:
             "items": [i.to_contract() for i in self.items],
             "confidence": round(self._confidence(), 4),
             "candidates": [{"text": text, "n": n} for text, n in self.candidates],
+            "direct": self.direct,
+            "direct_citation": self.direct_citation,
         })
         return out
 
