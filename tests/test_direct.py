@@ -98,3 +98,13 @@ def test_training_script_reproduces_the_shipped_weights(tmp_path):
 
     assert main(["--eval-dir", str(EVAL), "--out", str(tmp_path / "w.json")]) == 0
     assert json.loads((tmp_path / "w.json").read_text()) == json.loads(WEIGHTS.read_text())
+
+
+def test_page_shows_the_span_large_and_marks_it_in_the_quote(seed_index):
+    from ui_render import render_answer
+
+    answer = qa.answer(seed_index, "Hội Chữ thập đỏ quận Tây Hồ có bao nhiêu hội viên?")
+    html = render_answer(seed_index, answer, "vi")
+    assert re.search(r'<div class="direct">5\.573 hội viên <a class="cite" href="#cite-1"', html)
+    quote = re.search(r'<mark class="quote">(.*?)</mark>', html, re.S).group(1)
+    assert '<strong class="direct-span">5.573 hội viên</strong>' in quote
