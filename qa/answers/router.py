@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 from index.records import SearchFilters
 
 from ..analyze import analyze
-from ..direct import with_direct
 from ..records import Answer
 from ..retrieve import Corpus
 from .abstain import abstain
 from .documents import asks_for_documents
 from .fact import fact_answer
+from .finish import finish
 from .listing import list_answer
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def answer(index: "Index", question: str, *, filters: SearchFilters = SearchFilt
     else:
         corpus = Corpus(index)
         listed = list_answer(corpus, asked, analysis, filters) if enumerates(asked, analysis) else None
-        result = with_direct(listed or fact_answer(corpus, asked, analysis, filters), analysis)
+        result = finish(listed or fact_answer(corpus, asked, analysis, filters), analysis)
     return replace(result, question=question) if asked != question else result
 
 

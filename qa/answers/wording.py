@@ -27,6 +27,7 @@ class Wording:
     direct: str = "{span} [{n}]."  # the answer span leading a quoted answer (qa.direct)
     possibly_spans: str = "Chưa chắc chắn; có thể là {spans}:"
     either: str = " hoặc "
+    uncounted: str = "Các bài viết không nêu số {what}; gần nhất:"  # a count of something else is no answer
 
 
 WORDING = {
@@ -61,6 +62,7 @@ WORDING = {
         unmet_office="The articles do not say who the {what} is; nearest:",
         possibly_spans="Not certain; possibly {spans}:",
         either=" or ",
+        uncounted="The articles do not give the number of {what}; nearest:",
     ),
 }
 LEVEL_NAME = {

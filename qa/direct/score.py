@@ -107,17 +107,22 @@ _NOUN_END = frozenset("da duoc co la trong tai o cua vao nam khi cho tu den va n
 def counted_phrase(question: str, accented: bool) -> tuple[str, ...]:
     """The noun phrase a count question counts, as words (tone marks kept when it has them): "Quận Tây Hồ
     đã thành lập bao nhiêu Tổ dân vận khu dân cư?" → tổ dân vận khu dân cư."""
+    return tuple(x.key(accented) for x in counted_words(question, accented))
+
+
+def counted_words(question: str, accented: bool) -> tuple:
+    """The words of that noun phrase as the question prints them (at most 6)."""
     ws = words(question)
     for k, w in enumerate(ws):
         nxt = ws[k + 1].folded if k + 1 < len(ws) else ""
         if (w.folded, nxt) == ("bao", "nhieu") or w.folded == "may" and (not accented or w.lower == "mấy"):
             first = k + 2 if w.folded == "bao" else k + 1
-            out = []
+            out: list = []
             for x in ws[first:]:
                 if x.folded in _NOUN_END or (out and x.start - out[-1].end > 1):
                     break
                 out.append(x)
-            return tuple(x.key(accented) for x in out[:6])
+            return tuple(out[:6])
     return ()
 
 
