@@ -108,3 +108,24 @@ def test_page_shows_the_span_large_and_marks_it_in_the_quote(seed_index):
     assert re.search(r'<div class="direct">5\.573 hội viên <a class="cite" href="#cite-1"', html)
     quote = re.search(r'<mark class="quote">(.*?)</mark>', html, re.S).group(1)
     assert '<strong class="direct-span">5.573 hội viên</strong>' in quote
+
+
+def test_a_hedge_lists_spans_and_shows_each_passage_once(seed_index):
+    out = qa.answer(seed_index, "Quận Tây Hồ đã thành lập bao nhiêu Tổ dân vận khu dân cư?").to_contract()
+    if len(out["citations"]) == 1:  # answered outright: nothing to hedge
+        assert out["answer"].startswith("91 Tổ dân vận khu dân cư [1].")
+        return
+    head = out["answer"].splitlines()[0]
+    assert head.startswith("Chưa chắc chắn; có thể là 91 Tổ dân vận khu dân cư [1]")
+    assert "25 năm" not in head and "10 năm" not in head  # counts of something else are not listed
+    passages = [c["passage_id"] for c in out["citations"]]
+    assert len(passages) == len(set(passages)) and [c["n"] for c in out["citations"]] == list(range(1, len(passages) + 1))
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", out["answer"])}
+    assert markers <= {c["n"] for c in out["citations"]} and {c["n"] for c in out["candidates"]} <= markers
+
+
+def test_no_abstention_ends_on_an_empty_nearest_list(seed_index):
+    for question in ("Giá vàng hôm nay là bao nhiêu?", "Phường Thụy Khuê có bao nhiêu Tổ dân vận?",
+                     "Hội Chữ thập đỏ quận Đống Đa có bao nhiêu hội viên?"):
+        out = qa.answer(seed_index, question).to_contract()
+        assert out["abstained"] and not out["answer"].rstrip().endswith(":"), (question, out["answer"])

@@ -1,9 +1,11 @@
 """The last steps every answer goes through, whatever path made it (a typed question or a resolved
-follow-up): a count answer must count what was asked, the fact leads (qa.direct), and an abstention names
-its nearest articles instead of ending on "gần nhất:" with nothing after it."""
+follow-up): a count answer must count what was asked, a passage is cited once, the fact leads (qa.direct),
+and an abstention names its nearest articles instead of ending on "gần nhất:" with nothing after it."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..direct import with_direct
@@ -22,7 +24,7 @@ NEAREST_NAMED = 3  # articles an abstention names as nearest
 
 
 def finish(answer: Answer, analysis: "QuestionAnalysis") -> Answer:
-    return nearest_named(with_direct(counts_what_was_asked(answer, analysis), analysis))
+    return nearest_named(with_direct(one_card_per_passage(counts_what_was_asked(answer, analysis)), analysis))
 
 
 def counts_what_was_asked(answer: Answer, analysis: "QuestionAnalysis") -> Answer:
@@ -58,6 +60,25 @@ def nearest_named(answer: Answer) -> Answer:
         text = answer.text + " " + "; ".join(f"“{t}”" for t in titles) + "."
     else:
         text = answer.text.rsplit(";", 1)[0] + "."
-    from dataclasses import replace
-
     return replace(answer, text=text)
+
+
+def one_card_per_passage(answer: Answer) -> Answer:
+    """A "possibly" answer quoting two sentences of one passage cites it once: both quotes carry its number,
+    and its evidence card is shown once (the README's Tổ dân vận question showed one card twice)."""
+    if answer.kind != "fact" or len(answer.citations) < 2:
+        return answer
+    first_of: dict[str, int] = {}
+    renumber: dict[int, int] = {}
+    kept = []
+    for c in answer.citations:
+        pid = c.hit.passage.passage_id
+        if pid not in first_of:
+            first_of[pid] = len(kept) + 1
+            kept.append(replace(c, n=len(kept) + 1))
+        renumber[c.n] = first_of[pid]
+    if len(kept) == len(answer.citations):
+        return answer
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", answer.text)
+    return replace(answer, text=text, citations=tuple(kept),
+                   candidates=tuple((quote, renumber.get(n, n)) for quote, n in answer.candidates))

@@ -22,8 +22,11 @@ def with_direct(answer: Answer, analysis) -> Answer:
     if answer.abstained or answer.kind != "fact" or not answer.citations:
         return answer
     question = getattr(analysis, "question", None) or answer.question
-    spans = [(c, _span(c, question, analysis)) for c in answer.citations]
-    spans = [(c, text) for c, text in spans if text]
+    found = [(c, _span(c, question, analysis)) for c in answer.citations]
+    found = [(c, span) for c, span in found if span is not None]
+    if any(span.fits for _, span in found):  # "possibly 91 Tổ dân vận", not "or 25 năm" beside it
+        found = [(c, span) for c, span in found if span.fits]
+    spans = [(c, c.quote[span.start : span.end]) for c, span in found]
     if not spans:
         return answer
     first, direct = spans[0]
@@ -40,10 +43,8 @@ def with_direct(answer: Answer, analysis) -> Answer:
     return replace(answer, text=text, direct=direct, direct_citation=first.n)
 
 
-def _span(citation: Citation, question: str, analysis) -> str | None:
-    quote = citation.quote
-    span = best_span(quote, question, analysis)
-    return quote[span.start : span.end] if span is not None else None
+def _span(citation: Citation, question: str, analysis):
+    return best_span(citation.quote, question, analysis)
 
 
 def _key(span: str) -> str:

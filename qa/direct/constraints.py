@@ -61,8 +61,16 @@ RULES: tuple[tuple[str, Callable[[Candidate], bool]], ...] = (
 
 def kept(kind: str, candidates: Sequence[Candidate]) -> list[int]:
     """Indexes of the candidates every applicable row keeps (a row that keeps none is skipped)."""
-    keep = list(range(len(candidates)))
+    return kept_and_met(kind, candidates)[0]
+
+
+def kept_and_met(kind: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool]:
+    """The kept indexes, and whether they meet every applicable row (no row was skipped for keeping none):
+    a "possibly" answer lists only spans that do, when some do."""
+    keep, met = list(range(len(candidates))), True
     for row_kind, test in RULES:
         if row_kind == kind:
-            keep = [i for i in keep if test(candidates[i])] or keep
-    return keep
+            passing = [i for i in keep if test(candidates[i])]
+            met = met and bool(passing)
+            keep = passing or keep
+    return keep, met

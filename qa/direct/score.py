@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .constraints import Candidate, kept
+from .constraints import Candidate, kept_and_met
 from .features import NAMES, features
 from .kinds import kind_asked
 from .tokens import is_number, question_words, words
@@ -27,6 +27,7 @@ class Span:
     end: int
     kind: str
     probability: float
+    fits: bool = True  # meets every constraint row of its kind (qa.direct.constraints)
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,14 @@ def best_span(sentence: str, question: str, analysis) -> Span | None:
         return None
     model = _model()
     probs = [_probability(model, row) for row in found.rows]
-    k = max(kept(found.kind, [Candidate(sentence[a:b], row, sentence, analysis, a, b)
-                              for (a, b), row in zip(found.spans, found.rows)]), key=probs.__getitem__)
+    keep, fits = kept_and_met(found.kind, [Candidate(sentence[a:b], row, sentence, analysis, a, b)
+                                           for (a, b), row in zip(found.spans, found.rows)])
+    k = max(keep, key=probs.__getitem__)
     start, end = found.spans[k]
     if found.kind == "count":  # the count with its noun, as the question counts it: "126 chi hội"
         said = _question_text(question, analysis)
         end = with_noun(sentence, start, end, counted_phrase(said, has_diacritics(said)))
-    return Span(start, end, found.kind, probs[k])
+    return Span(start, end, found.kind, probs[k], fits)
 
 
 def with_noun(sentence: str, start: int, end: int, counted: tuple[str, ...]) -> int:
