@@ -47,6 +47,8 @@ class AskRequest(Filters):
 class SearchRequest(Filters):
     query: str = Field(max_length=MAX_QUESTION_CHARS, examples=["Tổ dân vận Tây Hồ"])
     k: int = Field(default=10, ge=1, le=100)
+    rank: Literal["learned", "rrf"] = Field(
+        default="learned", description="learned: the passage ranker answers use; rrf: plain fusion of dense + BM25")
 
 
 class ExportRequest(Filters):
@@ -98,6 +100,7 @@ async def _too_large(send, limit: int) -> None:
 
 
 def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, workers: int = 4) -> FastAPI:
+    import qa
     from index import FilterError, SearchFilters
 
     api = FastAPI(title="tracuu", version="1", docs_url="/api/docs-ui", redoc_url=None,
@@ -130,7 +133,7 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
 
     @api.post("/api/search", summary="Ranked passages (as `tracuu search --json`)")
     def search(req: SearchRequest) -> JSONResponse:
-        hits = guarded(lambda: index.search(req.query, req.k, filters=filters(req)))
+        hits = guarded(lambda: qa.search(index, req.query, req.k, filters=filters(req), rank=req.rank))
         return JSONResponse({"query": req.query, "hits": [h.to_contract() for h in hits]})
 
     @api.get("/api/documents", summary="Document cards (as `tracuu docs --json`)")
@@ -160,7 +163,7 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
             if req.kind == "ask":
                 return ex.from_answer(index, _answer(req.text, req.follow_up, filters(req))[0])
             if req.kind == "search":
-                return ex.from_hits(index, req.text, index.search(req.text, req.k, filters=filters(req)))
+                return ex.from_hits(index, req.text, qa.search(index, req.text, req.k, filters=filters(req)))
             from report.timeline import timeline as build
 
             return ex.from_timeline(index, build(index, req.text))

@@ -123,8 +123,8 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     def search_html(query, k, docs, localities, years, lang):
         try:
-            view = ("hits", (query or "", index.search(query or "", int(k or 10),
-                                                        filters=_filters(docs, localities, years))))
+            view = ("hits", (query or "", qa.search(index, query or "", int(k or 10),
+                                                    filters=_filters(docs, localities, years))))
         except FilterError as exc:
             view = ("filter_error", str(exc))
         files = ui_report.hits_exports(index, *view[1]) if view[0] == "hits" and view[1][1] else None
@@ -142,7 +142,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                    years: list[int] | None = None) -> dict:
         """Ranked passages; returns the `tracuu search --json` contract object."""
         try:
-            hits = index.search(query, int(k), filters=_filters(docs, localities, years))
+            hits = qa.search(index, query, int(k), filters=_filters(docs, localities, years))
         except FilterError as exc:
             raise gr.Error(str(exc)) from None
         return {"query": query, "hits": [h.to_contract() for h in hits]}
