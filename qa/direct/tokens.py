@@ -47,11 +47,14 @@ def is_number(word: Word) -> bool:
     """A figure ("126", "5.573", "12,5%") or a number word ("sáu"); not a date ("13/01/2022") nor a code
     ("209-QĐ/TW"), which other kinds read."""
     if word.text[0].isdigit():
-        return bool(_FIGURE.match(word.text))
+        part = _PART.match(word.text)
+        return bool(_FIGURE.match(word.text)) or bool(part and (int(part[1]) > 31 or int(part[2]) > 12))
     return word.lower in NUMBER_WORDS
 
 
 _FIGURE = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+# "356/382 xã", "11/50 đảng bộ": a part of a whole, where it cannot be a day and month ("8/8" stays a date).
+_PART = re.compile(r"^(\d{1,6})/(\d{1,6})$")
 
 
 def is_capitalised(word: Word) -> bool:
