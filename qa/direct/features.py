@@ -65,7 +65,7 @@ def features(words: Sequence[Word], span: tuple[int, int], asked: frozenset[str]
         "q_left3": sum(w.key(accented) in asked for w in words[max(0, s - 3) : s]) / 3,
         "q_right3": sum(w.key(accented) in asked for w in words[e : e + 3]) / 3,
         # the word after the span's last figure is of the counted noun: "126 chi hội" for "bao nhiêu chi hội"
-        "counts_noun": float(_after_last_figure(words, s, e) in counted),
+        "counts_noun": float(_after_last_figure(words, s, e, accented) in counted),
         "is_name": float(" ".join(w.text for w in inside) in names),
         # right after a code or figure the question names: "290-QĐ/TW ngày 25/02/2010" for "290-QĐ/TW ban hành ngày nào"
         "after_q_code": float(any(w.key(accented) in asked and any(ch.isdigit() for ch in w.text)
@@ -78,10 +78,10 @@ def features(words: Sequence[Word], span: tuple[int, int], asked: frozenset[str]
     return [f[name] for name in NAMES]
 
 
-def _after_last_figure(words: Sequence[Word], s: int, e: int) -> str | None:
+def _after_last_figure(words: Sequence[Word], s: int, e: int, accented: bool) -> str | None:
     figures = [k for k in range(s, e) if is_number(words[k])]
     k = figures[-1] + 1 if figures else None
     if k is None or k >= len(words) or words[k].start - words[k - 1].end != 1:
         return None
-    return words[k].lower
+    return words[k].key(accented)
 

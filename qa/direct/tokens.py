@@ -48,12 +48,13 @@ def is_number(word: Word) -> bool:
     ("209-QĐ/TW"), which other kinds read."""
     if word.text[0].isdigit():
         part = _PART.match(word.text)
-        return bool(_FIGURE.match(word.text)) or bool(part and (int(part[1]) > 31 or int(part[2]) > 12))
+        return bool(_FIGURE.match(word.text)) or bool(part and (int(part[1]) <= int(part[2]) or int(part[1]) > 31
+                                                                or int(part[2]) > 12))
     return word.lower in NUMBER_WORDS
 
 
 _FIGURE = re.compile(r"^\d+(?:[.,]\d+)*%?$")
-# "356/382 xã", "11/50 đảng bộ": a part of a whole, where it cannot be a day and month ("8/8" stays a date).
+# "356/382 xã", "8/8 phường": a part of a whole (no more than the whole, or no day and month: "22/9" is a date).
 _PART = re.compile(r"^(\d{1,6})/(\d{1,6})$")
 
 
