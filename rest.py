@@ -33,8 +33,6 @@ _MEDIA = {"csv": "text/csv; charset=utf-8",
           "md": "text/markdown; charset=utf-8"}
 
 
-
-
 def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, workers: int = 4) -> FastAPI:
     from index import FilterError, SearchFilters
     from tracuu import doors
@@ -66,7 +64,7 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
     def search(req: SearchRequest) -> SearchResponse:
         from tracuu.answering import search as door
 
-        return guarded(lambda: door(index, req.query, req.k, filters=filters(req)))
+        return guarded(lambda: door(index, req.query, req.k, filters=filters(req), rank=req.rank))
 
     @api.get("/api/documents", summary="Document cards (as `tracuu docs --json`): one card for `ref`, else all",
              response_model=Card | DocumentsResponse)

@@ -117,6 +117,8 @@ a.docref { margin-right: .4rem; padding: 0 .3rem; border: 1px solid #94a3b8; bor
 .tr-out .passage { margin: .3rem 0; padding: .4rem .7rem; border-left: 3px solid #94a3b8;
   background: #f8fafc; white-space: pre-wrap; }
 .tr-out mark.quote { background: #fde68a; color: #0f172a; padding: 0 .1rem; }
+.tr-out .direct { font-size: 1.6rem; font-weight: 700; margin: .1rem 0 .4rem; }
+.tr-out mark.quote .direct-span { background: #f59e0b; font-weight: 700; }
 .tr-out .term { text-decoration: underline 2px #2563eb; text-underline-offset: 3px; font-weight: 600; }
 .tr-out details { margin-top: .3rem; }
 .tr-out summary { cursor: pointer; color: #1d4ed8; font-size: .9rem; }
@@ -190,13 +192,18 @@ def _mark_terms(text: str, terms: Sequence[str]) -> str:
     return "".join(out)
 
 
-def highlight(text: str, terms: Sequence[str], quote: tuple[int, int] | None = None) -> str:
-    """``text`` as HTML: the quoted span in ``<mark class="quote">``, question terms in ``.term``."""
+def highlight(text: str, terms: Sequence[str], quote: tuple[int, int] | None = None, span: str | None = None) -> str:
+    """``text`` as HTML: the quoted span in ``<mark class="quote">``, question terms in ``.term``, and the
+    answer span (``Answer.direct``) inside the quote in ``.direct-span``."""
     if quote is None or not (0 <= quote[0] < quote[1] <= len(text)):
         return _mark_terms(text, terms)
     qs, qe = quote
-    return (_mark_terms(text[:qs], terms) + f'<mark class="quote">{_mark_terms(text[qs:qe], terms)}</mark>'
-            + _mark_terms(text[qe:], terms))
+    inner = text[qs:qe]
+    at = inner.find(span) if span else -1
+    marked = _mark_terms(inner, terms) if at < 0 else (
+        _mark_terms(inner[:at], terms) + f'<strong class="direct-span">{esc(span)}</strong>'
+        + _mark_terms(inner[at + len(span):], terms))
+    return _mark_terms(text[:qs], terms) + f'<mark class="quote">{marked}</mark>' + _mark_terms(text[qe:], terms)
 
 
 def _link_markers(escaped_line: str, known: set[int], lang: str) -> str:
@@ -244,7 +251,7 @@ def _doc_links(entities, passage) -> str:
 
 
 def card(index: "Index", hit: "Hit", *, card_id: str, badges: str, terms: Sequence[str], lang: str,
-         quote: tuple[int, int] | None = None, extra_class: str = "") -> str:
+         quote: tuple[int, int] | None = None, extra_class: str = "", span: str | None = None) -> str:
     """One passage as evidence: title, locality, date, source link, highlighted passage, full article."""
     entities = _entities(index, hit.doc_id)
     place = getattr(getattr(entities, "primary_locality", None), "full_name", None)
@@ -258,7 +265,7 @@ def card(index: "Index", hit: "Hit", *, card_id: str, badges: str, terms: Sequen
     return (f'<div class="card {extra_class}" id="{card_id}">'
             f'<div class="card-head">{badges}{esc(hit.title or hit.doc_id)}</div>'
             f'<div class="meta">{"".join(meta)}</div>'
-            f'<div class="passage">{highlight(hit.passage.text, terms, quote)}</div>'
+            f'<div class="passage">{highlight(hit.passage.text, terms, quote, span)}</div>'
             f'{_full_article(index, hit, card_id + "-full", terms, quote, lang)}</div>')
 
 
@@ -295,12 +302,16 @@ def render_answer(index: "Index", answer: "Answer", lang: str) -> str:
         head = f'<div class="answer abstain" role="status"><strong>⚠ {esc(L["abstain_badge"])}</strong>'
     else:
         head = '<div class="answer">'
+    if answer.direct and answer.direct_citation in known:  # the fact first, large, above the quotes
+        head += (f'<div class="direct">{esc(answer.direct)} '
+                 f'{_link_markers(esc(f"[{answer.direct_citation}]"), known, lang)}</div>')
     out = [head + "".join(parts) + "</div>"]
     if answer.citations:
         out.append(f"<h3>{esc(L['evidence'])}</h3>")
         for c in answer.citations:
             out.append(card(index, c.hit, card_id=f"cite-{c.n}", badges=f'<span class="badge">[{c.n}]</span>',
-                            terms=terms, lang=lang, quote=(c.quote_start, c.quote_end)))
+                            terms=terms, lang=lang, quote=(c.quote_start, c.quote_end),
+                            span=answer.direct if c.n == answer.direct_citation else None))
     if answer.abstained and answer.related:
         out.append(f"<h3>{esc(L['related'])}</h3>")
         for i, hit in enumerate(answer.related, 1):

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from .span_metrics import span_markdown, span_row, span_summary
 from .eval_parts import PARTS, RETRIEVERS, part_of, plot_reliability, reliability, selected, split_set_of
 from .common import (
     DEFAULT_CORPUS, contains, latency_summary, log, machine_info, md_table, norm_answer, read_jsonl,
@@ -157,12 +158,14 @@ def evaluate_xquad(idx, queries: list[dict], set_name: str | None = None) -> dic
         ans, _ = answer(idx, question)
         t_answer.append(time.perf_counter() - t0)
         first = ans.citations[0].quote if ans.citations and not ans.abstained else ""
+        tentative = bool(ans.candidates) or (ans.kind == "fact" and len(ans.citations) > 1)
         rows.append({
             "id": q.get("id"), "part": part_of(set_name, gold), "question": question, "gold_doc": gold,
             "answers": answers, "doc_rank": row_ranks, "answer_hit": any(contains(ans.text, a) for a in answers),
             "top1_hit": any(contains(first, a) for a in answers), "confidence": ans.confidence,
-            "tentative": bool(ans.candidates) or (ans.kind == "fact" and len(ans.citations) > 1),
-            "abstained": ans.abstained, "best_passage_has_answer": best_has, "top10_passages_have_answer": any_has,
+            "tentative": tentative, "abstained": ans.abstained,
+            "confident_wrong": not ans.abstained and not tentative and not any(contains(first, a) for a in answers),
+            **span_row(question, answers, ans.direct), "best_passage_has_answer": best_has, "top10_passages_have_answer": any_has,
             "cited_docs": [c.hit.passage.doc_id for c in ans.citations], "answer": ans.text,
         })
         if i % 25 == 0 or i == len(queries):
@@ -199,7 +202,9 @@ def summarize(rows: list[dict]) -> dict:
             "cites_gold_doc_rate": round(sum(r["gold_doc"] in r["cited_docs"][:1] for r in rows) / n, 4),
             "best_passage_contains_answer": rate("best_passage_has_answer"),
             "top10_passages_contain_answer": rate("top10_passages_have_answer"),
+            "confident_wrong_rate": rate("confident_wrong"),
         },
+        "span": span_summary(rows),
         "reliability": reliability(rows),
     }
 
@@ -217,6 +222,7 @@ def xquad_markdown(result: dict, ingest: dict) -> str:
     lines += ["### Answers (`tracuu.answering.answer`, as `tracuu ask`)", "",
               md_table(["metric", *sections], [[m, *(p["answers"][m] for p in sections.values())]
                                                 for m in result["answers"]]), ""]
+    lines += span_markdown(sections)
     for label, part in sections.items():
         lines += [f"Reliability, {label} (accuracy of the quoted sentence by confidence):", "",
                   md_table(["confidence", "n", "mean confidence", "accuracy"],

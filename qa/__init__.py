@@ -1,11 +1,13 @@
 """Question answering over an index: every answer sentence quotes a passage and cites it.
 
-Public surface: ``answer(index, question, filters=...)`` and the records ``Answer``, ``Citation``, ``Item``.
+Public surface: ``answer(index, question, filters=...)``, ``search(index, query, k, filters=..., rank=...)``
+(passages in the order answers rank them) and the records ``Answer``, ``Citation``, ``Item``.
 """
 
 from __future__ import annotations
 
 from .answers import answer
 from .records import Answer, Citation, Item
+from .search import search
 
-__all__ = ["answer", "Answer", "Citation", "Item"]
+__all__ = ["answer", "search", "Answer", "Citation", "Item"]

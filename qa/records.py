@@ -50,6 +50,10 @@ class Answer:
     # Runner-up quotes shown, with "possibly", when the confidence is below the calibrated threshold:
     # (quote, citation number) each.
     candidates: tuple[tuple[str, int], ...] = ()
+    # The answer span cut verbatim from a quoted sentence ("126 chi hội", a date, a name), and the number of
+    # the citation it comes from (qa.direct); None for a free-form question or an abstention.
+    direct: str | None = None
+    direct_citation: int | None = None
 
     def render_text(self) -> str:
         words = TEXT_WORDS.get(self.language, TEXT_WORDS["vi"])

@@ -48,13 +48,18 @@ def ask(index: "Index", question: str, *, filters: "SearchFilters | None" = None
     return AskResponse.of(found, follow, id=id)
 
 
-def hits(index: "Index", query: str, k: int = 10, *, filters: "SearchFilters | None" = None) -> "list[Hit]":
-    """Ranked passages, best first, at most ``k``."""
-    return index.search(query, k, filters=_filters(filters))
+def hits(index: "Index", query: str, k: int = 10, *, filters: "SearchFilters | None" = None,
+         rank: str = "learned") -> "list[Hit]":
+    """Ranked passages, best first, at most ``k``: in the order answers use (the learned passage ranker),
+    or ``rank="rrf"``, the plain fusion of the two retrievers (for comparison)."""
+    from qa import search as ranked
+
+    return ranked(index, query, k, filters=_filters(filters), rank=rank)
 
 
-def search(index: "Index", query: str, k: int = 10, *, filters: "SearchFilters | None" = None) -> "SearchResponse":
+def search(index: "Index", query: str, k: int = 10, *, filters: "SearchFilters | None" = None,
+           rank: str = "learned") -> "SearchResponse":
     """Ranked passages as the contract prints them (`tracuu search --json`)."""
     from .contract import Hit, SearchResponse
 
-    return SearchResponse(query=query, hits=[Hit.of(h) for h in hits(index, query, k, filters=filters)])
+    return SearchResponse(query=query, hits=[Hit.of(h) for h in hits(index, query, k, filters=filters, rank=rank)])

@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", metavar="FILE.jsonl", help='batch: lines {"id": str, "question": str}')
     p.add_argument("-k", type=int, default=10)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--rank", choices=("learned", "rrf"), default="learned",
+                   help="learned: the passage ranker answers use (default); rrf: plain fusion of dense + BM25")
     _common(p)
     _filters(p)
     _export(p)
@@ -226,13 +228,13 @@ def cmd_search(args) -> int:
     filters = _filters_of(args)
     if args.queries:
         for item in _read_batch(args.queries):
-            found = search(idx, item["question"], args.k, filters=filters)
+            found = search(idx, item["question"], args.k, filters=filters, rank=args.rank)
             _dump(SearchBatchLine(id=item.get("id"), hits=[Hit.of(h) for h in found]))
         return EXIT_OK
     if not args.query:
         raise SystemExit("tracuu search: give a QUERY or --queries FILE.jsonl")
     _check_export(args)
-    hits = search(idx, args.query, args.k, filters=filters)
+    hits = search(idx, args.query, args.k, filters=filters, rank=args.rank)
     if args.out:
         from report.export import from_hits
 

@@ -72,6 +72,8 @@ class AskRequest(Filters):
 class SearchRequest(Filters):
     query: str = Field(max_length=MAX_QUESTION_CHARS, examples=["Tổ dân vận Tây Hồ"])
     k: int = Field(default=10, ge=1, le=100)
+    rank: Literal["learned", "rrf"] = Field(
+        default="learned", description="learned: the passage ranker answers use; rrf: plain fusion of dense + BM25")
 
 
 class ExportRequest(Filters):

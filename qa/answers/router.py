@@ -18,6 +18,7 @@ from ..retrieve import Corpus
 from .abstain import abstain
 from .documents import asks_for_documents
 from .fact import fact_answer
+from .finish import finish
 from .listing import list_answer
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def answer(index: "Index", question: str, *, filters: SearchFilters = SearchFilt
     else:
         corpus = Corpus(index)
         listed = list_answer(corpus, asked, analysis, filters) if enumerates(asked, analysis) else None
-        result = listed or fact_answer(corpus, asked, analysis, filters)
+        result = finish(listed or fact_answer(corpus, asked, analysis, filters), analysis)
     return replace(result, question=question) if asked != question else result
 
 

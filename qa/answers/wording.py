@@ -24,6 +24,10 @@ class Wording:
     roles: dict
     office: str  # "{role}" of role_unclear for an office question
     unmet_office: str
+    direct: str = "{span} [{n}]."  # the answer span leading a quoted answer (qa.direct)
+    possibly_spans: str = "Chưa chắc chắn; có thể là {spans}:"
+    either: str = " hoặc "
+    uncounted: str = "Các bài viết không nêu số {what}; gần nhất:"  # a count of something else is no answer
 
 
 WORDING = {
@@ -56,6 +60,9 @@ WORDING = {
         roles={"chair": "chaired", "speak": "spoke", "lead": "led"},
         office="is the {office}",
         unmet_office="The articles do not say who the {what} is; nearest:",
+        possibly_spans="Not certain; possibly {spans}:",
+        either=" or ",
+        uncounted="The articles do not give the number of {what}; nearest:",
     ),
 }
 LEVEL_NAME = {

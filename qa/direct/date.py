@@ -1,0 +1,35 @@
+"""A date or time: "ngày 13/01/2022", "năm 1940", "tháng 3 năm 1940", "thế kỷ 19", "chiều 10-6"."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .base import runs
+from .tokens import NUMBER_WORDS, Word
+
+# Words a date is printed with (folded); a span is a run of these holding at least one figure.
+_DATE_WORDS = frozenset(
+    """ngay thang nam the ky ki dau cuoi giua sang chieu toi dem hom thap nien quy mung mong nhung vao khoang
+    truoc sau cong nguyen tcn scn gio luc nay ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix
+    xx xxi january february march april may june july august september october november december""".split())
+_FIGURE = re.compile(r"^\d{1,4}(?:[/\-.]\d{1,4}){0,2}$")
+_ROMAN = re.compile(r"^[IVXL]+$")
+
+
+def _dateish(w: Word) -> bool:
+    return bool(_FIGURE.match(w.text)) or w.folded in _DATE_WORDS or w.lower in NUMBER_WORDS or bool(_ROMAN.match(w.text))
+
+
+def _anchored(words: Sequence[Word]) -> bool:
+    return any(_FIGURE.match(w.text) or _ROMAN.match(w.text) for w in words)
+
+
+class Date:
+    name = "date"
+
+    def asked(self, folded_question: str, analysis) -> bool:
+        return analysis.answer_type == "date"
+
+    def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:
+        return [(s, e) for s, e in runs(words, _dateish, max_len=7) if _anchored(words[s:e])]

@@ -1,0 +1,26 @@
+"""Which kind of span a question asks for: the first row of KINDS whose ``asked`` holds (a table, so that a
+new kind is one row and one module)."""
+
+from __future__ import annotations
+
+from .amount import Amount
+from .base import SpanKind
+from .code import Code
+from .count import Count
+from .date import Date
+from .name import Name
+from .percent import Percent
+from .person import Person
+from .place import Place
+
+# Order matters: an amount or a percentage is also a "bao nhiêu" count; a place question may say "ai".
+KINDS: tuple[SpanKind, ...] = (Amount(), Percent(), Count(), Date(), Code(), Place(), Person(), Name())
+KIND_NAMES = tuple(k.name for k in KINDS)
+
+
+def kind_asked(question: str, analysis) -> SpanKind | None:
+    """The kind of span the question asks for; None for a free-form question (why, how, what is)."""
+    from index.text.refs import fold
+
+    folded = " ".join(fold(question).lower().split())
+    return next((k for k in KINDS if k.asked(folded, analysis)), None)

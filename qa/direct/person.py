@@ -1,0 +1,18 @@
+"""A person (also the holder of an office): "Trương Thị Mai", "Nguyễn Tiến Sữ"."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .base import runs
+from .tokens import Word, is_capitalised
+
+
+class Person:
+    name = "person"
+
+    def asked(self, folded_question: str, analysis) -> bool:
+        return analysis.answer_type == "person"
+
+    def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:
+        return runs(words, lambda w: is_capitalised(w) and not w.text[0].isdigit(), max_len=5)
