@@ -50,7 +50,7 @@ class SearchRequest(Filters):
 
 
 class ExportRequest(Filters):
-    kind: Literal["ask", "search", "timeline"] = "ask"
+    kind: Literal["ask", "search", "timeline", "compare"] = "ask"
     text: str = Field(max_length=MAX_QUESTION_CHARS, description="the question, query or timeline subject")
     follow_up: str | None = Field(default=None, max_length=MAX_QUESTION_CHARS)
     format: Literal["csv", "xlsx", "docx", "md"] = "csv"
@@ -152,7 +152,14 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
 
         return JSONResponse(guarded(lambda: build(index, q)).to_contract())
 
-    @api.post("/api/export", summary="An answer, search result or timeline as CSV, XLSX, DOCX or Markdown")
+    @api.get("/api/compare", summary="Figures across localities side by side (as `tracuu compare --json`)")
+    def compare(q: str = Query(max_length=MAX_QUESTION_CHARS, description="a reference, subject, place or topic"),
+                by: Literal["locality", "year"] = Query(default="locality", description="one row per locality or year")):
+        from report.compare import compare as build
+
+        return JSONResponse(guarded(lambda: build(index, q, by)).to_contract())
+
+    @api.post("/api/export", summary="An answer, search result, timeline or comparison as CSV, XLSX, DOCX or Markdown")
     def export(req: ExportRequest) -> Response:
         from report import export as ex
 
@@ -161,6 +168,10 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
                 return ex.from_answer(index, _answer(req.text, req.follow_up, filters(req))[0])
             if req.kind == "search":
                 return ex.from_hits(index, req.text, index.search(req.text, req.k, filters=filters(req)))
+            if req.kind == "compare":
+                from report.compare import compare, to_table
+
+                return to_table(compare(index, req.text))
             from report.timeline import timeline as build
 
             return ex.from_timeline(index, build(index, req.text))

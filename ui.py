@@ -23,6 +23,7 @@ except ModuleNotFoundError:  # an editable install made before ui_render was lis
     _spec.loader.exec_module(_render)
     from ui_render import CSS, LABELS, article_rows, esc, render_answer, render_article, render_hits
 
+import ui_compare
 import ui_report
 from ui_uploads import UPLOAD_TYPES, ingest_uploads, safe_name, save_uploads  # noqa: F401 (the app's surface)
 
@@ -223,6 +224,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                 hits_files = gr.File(label=ui_report.T["vi"]["export"], file_count="multiple", interactive=False,
                                      elem_id="hits-files")
             ui_report.add_tabs(index, lang)
+            ui_compare.add_tab(index, lang)
             with gr.Tab(V["corpus_tab"], id="corpus") as corpus_tab:
                 files = gr.File(file_count="multiple", file_types=list(UPLOAD_TYPES), label=V["upload"],
                                 elem_id="upload", height=150)

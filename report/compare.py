@@ -295,3 +295,34 @@ def _quote(index: "Index", x: _Found, quotes: dict) -> Quote:
                              text=article.text[f.sentence_start : f.sentence_end].strip(), url=article.url,
                              date=entities.event_date or article.date, start=f.sentence_start, end=f.sentence_end)
     return quotes[slot]
+
+
+@dataclass(frozen=True)
+class _GridRow:
+    values: tuple[str, ...]
+
+    def cells(self) -> list[str]:
+        return list(self.values)
+
+
+def to_table(comparison: Comparison, lang: str = "vi"):
+    """The comparison as an export table (``report.export``): the grid — row, where it lies now, date, one
+    column per kind of figure, each cell "9.720 [3]" — then, after an empty row, one row per citation:
+    "[3]", the sentence, the article, its passage and source."""
+    from .export import EvidenceTable
+
+    W = WORDS.get(lang, WORDS["vi"])
+    head = (W["year"] if comparison.by == "year" else W["row"], W["now_col"], W["date"],
+            *(c.label for c in comparison.columns))
+    width = len(head)
+    rows = [_GridRow((r.label, r.locality_2025, r.date or "",
+                      *((f"{c.shown} [{c.n}]" if (c := r.cell(col.key)) else "") for col in comparison.columns)))
+            for r in comparison.rows]
+    if comparison.citations:
+        rows.append(_GridRow(("",) * width))
+        for q in comparison.citations:
+            cite = (f"[{q.n}]", q.text, q.title, q.passage_id, q.url or q.doc_id, q.date or "")
+            rows.append(_GridRow((cite + ("",) * width)[:width]))  # a narrow grid keeps n, sentence, article
+    return EvidenceTable(heading=W["heading"].format(label=comparison.label, rows=len(comparison.rows),
+                                                     columns=len(comparison.columns)),
+                         rows=tuple(rows), columns=head)

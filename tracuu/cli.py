@@ -94,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     _export(p)
 
+    from .compare_cli import add_parser as add_compare
+
+    add_compare(sub, _common, _export)
+
     p = sub.add_parser("serve", help="start the web app (ingests the bundled corpus into an empty index)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -307,6 +311,12 @@ def cmd_timeline(args) -> int:
     else:
         print(result.render_text())
     return EXIT_OK
+
+
+def cmd_compare(args) -> int:
+    from .compare_cli import run
+
+    return run(args, _open, _check_export, _write_export, _dump)
 
 
 def cmd_serve(args) -> int:
