@@ -12,6 +12,7 @@ import sys
 from typing import Iterator
 
 from . import __version__
+from .compare_cli import add_parser as add_compare
 
 EXIT_OK, EXIT_ERROR, EXIT_UNHEALTHY, EXIT_SKIPPED = 0, 2, 1, 3
 
@@ -94,10 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     _export(p)
 
-    from .compare_cli import add_parser as add_compare
-
     add_compare(sub, _common, _export)
-
     p = sub.add_parser("serve", help="start the web app (ingests the bundled corpus into an empty index)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -313,12 +311,6 @@ def cmd_timeline(args) -> int:
     return EXIT_OK
 
 
-def cmd_compare(args) -> int:
-    from .compare_cli import run
-
-    return run(args, _open, _check_export, _write_export, _dump)
-
-
 def cmd_serve(args) -> int:
     from dataclasses import replace
 
@@ -384,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     # the cores (measured: 780 ms vs 52 ms per query); passive waiting costs nothing when they don't.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    handler = globals()[f"cmd_{args.command}"]
+    handler = getattr(args, "handler", None) or globals()[f"cmd_{args.command}"]
     from index import FilterError, IndexBusyError, ModelMismatchError
 
     try:

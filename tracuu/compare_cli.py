@@ -1,9 +1,12 @@
 """`tracuu compare REF_OR_TOPIC [--by locality|year] [--json] [--format csv|xlsx|docx|md --out FILE]`:
-figures across localities side by side (``report.compare``), each cell cited to its sentence."""
+figures across localities side by side (``report.compare``), each cell cited to its sentence. The parser
+registers ``run`` as the command's handler, so ``tracuu.cli`` only adds the subcommand."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 
 __all__ = ["add_parser", "run"]
 
@@ -17,18 +20,29 @@ def add_parser(sub, common, export) -> None:
     p.add_argument("--json", action="store_true")
     common(p)
     export(p)
+    p.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, open_index, check_export, write_export, dump) -> int:
+def _open(args):
+    import index
+    from .settings import Settings
+
+    return index.open(settings=Settings.load(args.index, **({"model": args.model} if args.model else {})))
+
+
+def run(args: argparse.Namespace) -> int:
     from report.compare import compare, to_table
+    from report.export import export_format, write
 
-    check_export(args)
-    idx = open_index(args)
-    result = compare(idx, args.subject, args.by)
-    if args.out:
-        write_export(args, lambda: to_table(result))
+    try:
+        fmt = export_format(args.format, args.out)
+    except ValueError as exc:
+        raise SystemExit(f"tracuu compare: {exc}")
+    result = compare(_open(args), args.subject, args.by)
+    if fmt:
+        print(f"tracuu: wrote {write(to_table(result), fmt, args.out)} ({fmt})", file=sys.stderr)
     if args.json:
-        dump(result.to_contract())
+        sys.stdout.write(json.dumps(result.to_contract(), ensure_ascii=False) + "\n")
     else:
         print(result.render_text())
     return 0
