@@ -28,19 +28,24 @@ _NOT_COUNT_BEFORE = re.compile(
     r"(?<![a-z])(?:ngay|sang|chieu|toi|trua|dem|hom|nam|thang|quy|so|khoa|thu|lan thu|ky|giai doan|tuan|phong|"
     r"muc|dieu|khoan|chuong|phan|tap|trang|nghi dinh|quyet dinh|nghi quyet|chi thi|ket luan|ke hoach|"
     r"thong tu|de an|chuong trinh|cong van|luat|covid|lop|tang|tuyen|duong|pho|hem|km|quoc lo|phuong|"
-    r"quan|xa|huyen|to|to dan pho|thon|ap|khu pho|khu|doi|to)\s*$")
+    r"quan|xa|huyen|to|to dan pho|thon|ap|khu pho|khu|doi|to|q\.|p\.)\s*$")
+# The same, where only the marks tell the word ("độ 2" is a degree, "do 3 đơn vị" a count): lower case.
+_NOT_COUNT_BEFORE_MARKED = re.compile(r"(?<!\w)(?:độ|loại|hạng|bậc|cấp|nhóm|mức|tuổi|mỗi|hạng mục)\s*$")
+# "Mỗi hội viên mua 1 hộp": a figure per unit, in a clause that opens with "mỗi", is no total.
+_PER_UNIT = re.compile(r"(?<!\w)(?:mỗi|từng|một)\s+\w+")
 # "hơn 21.000 cuộc": the approximation is part of the figure as printed.
-_APPROX = re.compile(r"(?:(?<=\s)|^)(hơn|trên|gần|khoảng|tới|đến|hàng|gần như|ít nhất|tổng cộng|tổng số)\s+$",
+_APPROX = re.compile(r"(?:(?<=\s)|^)(hơn|trên|dưới|gần|khoảng|tới|đến|hàng|gần như|ít nhất|tổng cộng|tổng số)\s+$",
                      re.IGNORECASE)
 # Units that make a number a duration, a rate, a size or an amount of money, not a count (folded words).
 _NOT_COUNTS = frozenset(
-    "nam thang ngay gio tuan phut giay quy % phan tram dong usd vnd km m m2 ha tan kg ta lit ty trieu".split())
-_MAGNITUDES = frozenset("nghin ngan trieu ty van chuc tram".split())
+    "nam thang ngay gio tuan phut giay quy % phan tram dong usd vnd euro km km2 m m2 m3 ha tan kg ta lit ty ti trieu "
+    "tuoi do kw mw".split())
+_MAGNITUDES = frozenset("nghin ngan trieu ty ti van chuc tram".split())
 _MONEY = frozenset("dong usd vnd".split())
 # Words that end a counted noun phrase (lower case, with their marks: folded, "giảm" would stop "giám sát").
 _STOP = frozenset("""và với do có của trong tại đã để cho là từ đến trên so tăng giảm đạt gồm thuộc theo về
     nhằm bằng mà như ở khi sau trước còn nay đang sẽ đều vào ra hoặc hay mỗi những các thì nên vì tuy cũng
-    bị phải cần làm thực tham chiếm lên xuống qua toàn tổng""".split())
+    bị phải cần làm thực tham chiếm lên xuống qua toàn tổng nhưng không rất vẫn nếu""".split())
 # Classifiers and quantity words: not what is counted ("cuộc giám sát" counts supervisions).
 _CLASSIFIERS = frozenset("cuoc luot chiec con cai ban bo cac nhung so tong".split())
 # Commendation: a verb before the figures, or a tail after the noun, that both mean "được khen thưởng".
@@ -58,7 +63,9 @@ _AWARDEES = frozenset(["tap the", "ca nhan", "don vi", "ho", "gia dinh", "to chu
 _LISTABLE = frozenset(["thon", "to dan pho", "xa", "phuong", "thi tran", "dang bo", "chi bo", "chi bo co so",
                        "can bo", "dang vien", "doan vien", "hoi vien", "cong chuc", "vien chuc", "nguoi lao dong",
                        "ban", "ap", "khu pho", "to dan cu", "khu dan cu", "ho", "ho gia dinh", "doanh nghiep",
-                       "co quan", "don vi", "to chuc", "chi hoi", "hoc sinh", "sinh vien", "chien si"])
+                       "co quan", "don vi", "to chuc", "chi hoi", "hoc sinh", "sinh vien", "chien si", "co so",
+                       "can ngheo", "ho can ngheo", "trung cap", "cao dang", "mo hinh", "cong trinh", "phan viec",
+                       "diem", "ca nhan", "tap the"])
 _MAX_NOUN_WORDS = 6
 _SENT_END = re.compile(r"[.!?…](?=\s|$)|\n")
 
@@ -94,9 +101,11 @@ def noun_key(noun: str) -> str:
 
 
 def _words_after(text: str, pos: int, limit: int) -> list[re.Match[str]]:
-    """The words of the noun phrase after a number: letters and quotes only, up to a stop."""
+    """The words of the noun phrase after a number: letters and quotes only, up to a stop. A capitalised
+    name after the noun's first word ends it ("3 bản Chôm Lôm" counts "bản"), unless quoted ("mô hình
+    “Dân vận khéo”"), an abbreviation ("CTĐ") or "Đảng"."""
     out: list[re.Match[str]] = []
-    i = pos
+    i, quoted = pos, False
     while i < limit and len(out) <= _MAX_NOUN_WORDS:
         gap = re.match(r"[\s“”\"'‘’«»]*", text[i:limit]).end()
         m = _WORD.match(text, i + gap, limit)
@@ -104,6 +113,13 @@ def _words_after(text: str, pos: int, limit: int) -> list[re.Match[str]]:
             break
         between = text[i : i + gap]
         if out and "\n" in between:
+            break
+        if not quoted and re.search(r"[“\"‘«]", between):
+            quoted = True
+        elif quoted and re.search(r"[”\"’»]", between):
+            quoted = False
+        w = m.group()
+        if out and w[:1].isupper() and not quoted and not w.isupper() and w not in ("Đảng",):
             break
         out.append(m)
         i = m.end()
@@ -120,7 +136,9 @@ def _noun_phrase(text: str, pos: int, limit: int) -> tuple[list[str], str, int, 
     end = pos
     for m in words:
         w = m.group().lower()
-        if w == "được" and noun:
+        if w == "được" and not noun:
+            break
+        if w == "được":
             tail = [m]
             for t in _words_after(text, m.end(), limit)[:3]:
                 if t.group().lower() in _STOP or t.group().lower() == noun[0].lower():
@@ -134,27 +152,37 @@ def _noun_phrase(text: str, pos: int, limit: int) -> tuple[list[str], str, int, 
             break
         noun.append(m.group())
         end = m.end()
+    # "31 học sinh lớp 1, 2, 3": a word right before a number names that number ("lớp 1"), not the count.
+    if len(noun) > 1 and re.match(r"\s*\d", text[end:limit]):
+        noun = noun[:-1]
+        end = words[len(noun) - 1].end()
     return noun, "", end, end
 
 
 def _listed(text: str, pos: int, limit: int) -> tuple[str, int]:
-    """", tổ dân phố", ", chi bộ cơ sở": units listed after the counted noun, counted together with it
-    ("7.968 thôn, tổ dân phố"). Only units of ``_LISTABLE`` join, so a clause after a comma never does."""
+    """", tổ dân phố", ", cơ sở dạy nghề": units listed after the counted noun, counted together with it
+    ("7.968 thôn, tổ dân phố"). An item is a known unit (``_LISTABLE``), or up to four lower-case words
+    without a stop word or a figure that a comma, semicolon or full stop closes — never a clause."""
     out, end = "", pos
     while True:
-        m = re.match(r"\s*,\s*((?:[^\W\d_]+\s?){1,4})", text[end:limit])
+        m = re.match(r"\s*,\s*((?:[^\W\d_]+ ?){1,5})", text[end:limit])
         if not m:
             return out, end
         words = m.group(1).split()
         n = next((k for k in range(len(words), 0, -1) if fold(" ".join(words[:k])) in _LISTABLE), 0)
+        closes = re.match(r"\s*(?:[,;.)]|$)", text[end + m.end(1) : limit] if len(words) <= 4 else "x")
+        if not n and closes and all(w[:1].islower() and w not in _STOP for w in words):
+            n = len(words)
         if not n:
             return out, end
-        item = " ".join(words[:n])
-        out += f", {item}"
-        end = end + m.start(1) + text[end + m.start(1):].find(words[n - 1]) + len(words[n - 1])
+        out += ", " + " ".join(words[:n])
+        last = end + m.start(1)
+        for w in words[:n]:
+            last = text.index(w, last) + len(w)
+        end = last
 
 
-def _is_count(text: str, m: re.Match[str], noun: list[str]) -> bool:
+def _is_count(text: str, m: re.Match[str], noun: list[str], sentence_start: int) -> bool:
     if not noun:
         return False
     first = fold(noun[0])
@@ -163,11 +191,27 @@ def _is_count(text: str, m: re.Match[str], noun: list[str]) -> bool:
     if not has_diacritics(" ".join(noun)):  # "image gallery", a code's letters: not Vietnamese counting
         return False
     before = fold(text[max(0, m.start() - 14) : m.start()])
-    if _NOT_COUNT_BEFORE.search(before):
+    raw_before = text[max(0, m.start() - 14) : m.start()].lower()
+    if _NOT_COUNT_BEFORE.search(before) or _NOT_COUNT_BEFORE_MARKED.search(raw_before):
+        return False
+    if _opens_a_name(text, m.start(), sentence_start):
+        return False
+    clause = re.split(r"[,;:(]", text[sentence_start : m.start()])[-1]
+    if _PER_UNIT.search(clause.lower()) and "mỗi" in clause.lower():
         return False
     if m.group(2):  # a share "8/8": never a date ("ngày 15/7" was refused above), the part no more than the whole
-        return _as_int(m.group(1)) <= _as_int(m.group(2))
+        # "2/3 con đường": a whole of 4 or less is a fraction of one thing, not a count of units.
+        return _as_int(m.group(1)) <= _as_int(m.group(2)) and _as_int(m.group(2)) > 4
     return True
+
+
+def _opens_a_name(text: str, pos: int, sentence_start: int) -> bool:
+    """"SEA Games 31", "Quận 3", a quoted slogan "“2 gặp, 4 biết”": the number is part of a name."""
+    lead = text[sentence_start:pos]
+    if re.search(r"[“\"‘«]\s*$", lead):
+        return True
+    words = lead.split()
+    return len(words) > 1 and words[-1][:1].isupper() and words[-1][-1:].isalnum() and lead.endswith(" ")
 
 
 def _as_int(value: str) -> int:
@@ -176,7 +220,7 @@ def _as_int(value: str) -> int:
 
 def _figure(text: str, m: re.Match[str], sentence: tuple[int, int]) -> Figure | None:
     noun_words, tail, end, tail_end = _noun_phrase(text, m.end(), sentence[1])
-    if not _is_count(text, m, noun_words):
+    if not _is_count(text, m, noun_words, sentence[0]):
         return None
     # "600 nghìn dân": the magnitude belongs to the value.
     value = m.group()
