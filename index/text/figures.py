@@ -30,7 +30,8 @@ _NOT_COUNT_BEFORE = re.compile(
     r"thong tu|de an|chuong trinh|cong van|luat|covid|lop|tang|tuyen|duong|pho|hem|km|quoc lo|phuong|"
     r"quan|xa|huyen|to|to dan pho|thon|ap|khu pho|khu|doi|to|q\.|p\.)\s*$")
 # The same, where only the marks tell the word ("độ 2" is a degree, "do 3 đơn vị" a count): lower case.
-_NOT_COUNT_BEFORE_MARKED = re.compile(r"(?<!\w)(?:độ|loại|hạng|bậc|cấp|nhóm|mức|tuổi|mỗi|hạng mục)\s*$")
+# "giảm 5 xã", "tăng 12 chi hội" give a change, not how many there are.
+_NOT_COUNT_BEFORE_MARKED = re.compile(r"(?<!\w)(?:độ|loại|hạng|bậc|cấp|nhóm|mức|tuổi|mỗi|hạng mục|giảm|tăng|thêm|bớt)\s*$")
 # "Mỗi hội viên mua 1 hộp": a figure per unit, in a clause that opens with "mỗi", is no total.
 _PER_UNIT = re.compile(r"(?<!\w)(?:mỗi|từng|một)\s+\w+")
 # "hơn 21.000 cuộc": the approximation is part of the figure as printed.
