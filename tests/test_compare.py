@@ -39,6 +39,13 @@ def test_dates_codes_durations_rates_and_money_are_not_counts():
     assert _figs(text) == [("126", "chi hội")]
 
 
+def test_changes_rates_names_slogans_fractions_and_ages_are_not_counts():
+    text = ("Thành phố sắp xếp giảm 5 xã, phường. Mỗi hội viên mua 1 hộp thực phẩm. Đề án SEA Games 31 thành công. "
+            "Thực hiện “2 gặp, 4 biết” với thanh niên. Gần 2/3 con đường bị sạt lở. Bà Sạnh (50 tuổi) nhận 80 tỉ đồng. "
+            "Xã có 3 thôn Nà Phìn, Sín Chải, Lao Chải.")
+    assert _figs(text) == [("3", "thôn")]  # the names after the noun are not what is counted
+
+
 def test_commended_collectives_and_individuals():
     """The tail printed after the last of a list, or the verb before it, makes every member a count of
     those commended; both wordings give one noun."""
@@ -193,3 +200,16 @@ def test_compare_tab_renders_links_and_a_chart(qd290):
     assert 'href="#cmp-cite-1"' in html and 'id="cmp-cite-1"' in html and "9.720" in html
     fig = ui_compare.chart(qd290, "vi")
     assert fig is not None and "dân vận khéo" in " ".join(ax.get_title() for ax in fig.axes)
+
+
+def test_the_precision_labels_and_pairs_are_well_formed():
+    """bench/compare_labels.json and bench/compare_pairs.tsv, which `python -m bench.compare_precision`
+    rescores: 30 distinct articles, every labelled cell one of them, both kinds of pair present."""
+    from bench.compare_precision import LABELS, PAIRS
+
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    assert len(set(labels["articles"])) == 30
+    assert labels["cells"] and all({"doc_id", "row", "noun", "value", "right"} <= set(c) for c in labels["cells"])
+    assert {c["doc_id"] for c in labels["cells"]} <= set(labels["articles"])
+    pairs = [ln.split("\t") for ln in PAIRS.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    assert all(len(p) == 3 for p in pairs) and {p[2] for p in pairs} == {"0", "1"}

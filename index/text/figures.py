@@ -28,12 +28,12 @@ _NOT_COUNT_BEFORE = re.compile(
     r"(?<![a-z])(?:ngay|sang|chieu|toi|trua|dem|hom|nam|thang|quy|so|khoa|thu|lan thu|ky|giai doan|tuan|phong|"
     r"muc|dieu|khoan|chuong|phan|tap|trang|nghi dinh|quyet dinh|nghi quyet|chi thi|ket luan|ke hoach|"
     r"thong tu|de an|chuong trinh|cong van|luat|covid|lop|tang|tuyen|duong|pho|hem|km|quoc lo|phuong|"
-    r"quan|xa|huyen|to|to dan pho|thon|ap|khu pho|khu|doi|to|q\.|p\.)\s*$")
+    r"quan|xa|huyen|to dan pho|thon|ap|khu pho|khu|doi|to|q\.|p\.)\s*$")
 # The same, where only the marks tell the word ("độ 2" is a degree, "do 3 đơn vị" a count): lower case.
 # "giảm 5 xã", "tăng 12 chi hội" give a change, not how many there are.
 _NOT_COUNT_BEFORE_MARKED = re.compile(r"(?<!\w)(?:độ|loại|hạng|bậc|cấp|nhóm|mức|tuổi|mỗi|hạng mục|giảm|tăng|thêm|bớt)\s*$")
-# "Mỗi hội viên mua 1 hộp": a figure per unit, in a clause that opens with "mỗi", is no total.
-_PER_UNIT = re.compile(r"(?<!\w)(?:mỗi|từng|một)\s+\w+")
+# "Mỗi hội viên mua 1 hộp": a figure in a clause about each one ("mỗi") is a rate, not a total.
+_PER_UNIT = re.compile(r"(?<!\w)mỗi\s")
 # "hơn 21.000 cuộc": the approximation is part of the figure as printed.
 _APPROX = re.compile(r"(?:(?<=\s)|^)(hơn|trên|dưới|gần|khoảng|tới|đến|hàng|gần như|ít nhất|tổng cộng|tổng số)\s+$",
                      re.IGNORECASE)
@@ -50,9 +50,9 @@ _STOP = frozenset("""và với do có của trong tại đã để cho là từ 
 # Classifiers and quantity words: not what is counted ("cuộc giám sát" counts supervisions).
 _CLASSIFIERS = frozenset("cuoc luot chiec con cai ban bo cac nhung so tong".split())
 # Commendation: a verb before the figures, or a tail after the noun, that both mean "được khen thưởng".
-_COMMEND_BEFORE = re.compile(
-    r"(?:khen thuong|bieu duong|tuyen duong|vinh danh|tang bang khen|tang giay khen|trao thuong|trao bang khen|"
-    r"trao giay khen|khen)(?:\s+(?:cho|va|,|khen thuong|bieu duong))*\s*$")
+_COMMEND_VERB = re.compile(
+    r"\b(?:khen thuong|bieu duong|tuyen duong|vinh danh|tang bang khen|tang giay khen|trao thuong|trao bang khen|"
+    r"trao giay khen)\b")
 _COMMEND_TAIL = re.compile(
     r"^(?:duoc|nhan|dat)\s+(?:khen thuong|bieu duong|tuyen duong|vinh danh|tang bang khen|tang giay khen|"
     r"bieu duong,? khen thuong|trao thuong|khen)\b")
@@ -68,7 +68,6 @@ _LISTABLE = frozenset(["thon", "to dan pho", "xa", "phuong", "thi tran", "dang b
                        "can ngheo", "ho can ngheo", "trung cap", "cao dang", "mo hinh", "cong trinh", "phan viec",
                        "diem", "ca nhan", "tap the"])
 _MAX_NOUN_WORDS = 6
-_SENT_END = re.compile(r"[.!?…](?=\s|$)|\n")
 
 
 @dataclass(frozen=True)
@@ -198,7 +197,7 @@ def _is_count(text: str, m: re.Match[str], noun: list[str], sentence_start: int)
     if _opens_a_name(text, m.start(), sentence_start):
         return False
     clause = re.split(r"[,;:(]", text[sentence_start : m.start()])[-1]
-    if _PER_UNIT.search(clause.lower()) and "mỗi" in clause.lower():
+    if _PER_UNIT.search(clause.lower()):
         return False
     if m.group(2):  # a share "8/8": never a date ("ngày 15/7" was refused above), the part no more than the whole
         # "2/3 con đường": a whole of 4 or less is a fraction of one thing, not a count of units.
@@ -209,7 +208,8 @@ def _is_count(text: str, m: re.Match[str], noun: list[str], sentence_start: int)
 def _opens_a_name(text: str, pos: int, sentence_start: int) -> bool:
     """"SEA Games 31", "Quận 3", a quoted slogan "“2 gặp, 4 biết”": the number is part of a name."""
     lead = text[sentence_start:pos]
-    if re.search(r"[“\"‘«]\s*$", lead):
+    opened = max(lead.rfind("“"), lead.rfind('"') if lead.count('"') % 2 else -1)
+    if opened >= 0 and lead.rfind("”") < opened and len(lead[opened:].split()) <= 3:  # a short quote: a name
         return True
     words = lead.split()
     return len(words) > 1 and words[-1][:1].isupper() and words[-1][-1:].isalnum() and lead.endswith(" ")
@@ -244,16 +244,13 @@ def _figure(text: str, m: re.Match[str], sentence: tuple[int, int]) -> Figure | 
 
 
 def _commended_after_verb(text: str, figs: list[Figure]) -> list[Figure]:
-    """"khen thưởng 7 tập thể, 7 cá nhân": a commendation verb before the figures makes every awardee
-    figure after it, in the same sentence, a count of those commended."""
+    """"khen thưởng 7 tập thể, 7 cá nhân …; 7 tập thể, 7 cá nhân …": a commendation verb earlier in the
+    sentence makes each figure of those who can be commended (``_AWARDEES``) a count of the commended."""
     out = []
     for f in figs:
         lead = fold(text[f.sentence_start : f.start])
-        if not f.tail and _COMMEND_BEFORE.search(lead.rstrip(" ,:")) or (
-                not f.tail and re.search(r"(?:khen thuong|bieu duong|tuyen duong)\b", lead)
-                and noun_key(f.noun) in _AWARDEES):
-            if noun_key(f.noun) in _AWARDEES:
-                f = replace(f, noun=f"{f.noun} {COMMENDED}", tail=COMMENDED)
+        if not f.tail and noun_key(f.noun) in _AWARDEES and _COMMEND_VERB.search(lead):
+            f = replace(f, noun=f"{f.noun} {COMMENDED}", tail=COMMENDED)
         out.append(f)
     return out
 
@@ -280,7 +277,7 @@ def _parts_of_totals(text: str, figs: list[Figure]) -> list[Figure]:
         bare = noun_key(b.noun.removesuffix(b.tail).strip())
         for i in range(j - 1, -1, -1):
             a = out[i]
-            if a is None or "of" in (a.of or "") or not bare or a.sentence_start != b.sentence_start:
+            if a is None or a.of or not bare:
                 continue
             a_noun = a.noun.removesuffix(a.tail).strip()
             between = fold(text[a.end : b.start])
@@ -293,7 +290,8 @@ def _parts_of_totals(text: str, figs: list[Figure]) -> list[Figure]:
 
 
 def _digits(value: str) -> str:
-    return value.split()[-1] if value.split()[-1][:1].isdigit() else next(v for v in value.split() if v[:1].isdigit())
+    """"hơn 21.000" → "21.000"."""
+    return re.search(r"\d[\d.]*", value).group()
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
