@@ -11,7 +11,7 @@ Columns group counted nouns by meaning (``compare_columns``).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from index.text.admin2025 import now_of
@@ -31,11 +31,13 @@ By = Literal["locality", "year"]
 BY: tuple[By, ...] = ("locality", "year")
 WORDS = {
     "vi": {"heading": "So sánh số liệu: {label} — {rows} dòng, {columns} loại số liệu", "now": "nay thuộc",
-           "undated": "không rõ ngày", "no_figures": "(bài viết không nêu số liệu nào)", "row": "Địa phương",
+           "undated": "không rõ ngày", "no_figures": "(bài viết không nêu số liệu nào)",
+           "left_out": "{n} bài không rõ địa phương hoặc ngày, không có dòng: {ids}", "row": "Địa phương",
            "year": "Năm", "date": "Ngày", "now_col": "Nay thuộc", "quote": "Câu trích", "title": "Bài viết",
            "source": "Nguồn"},
     "en": {"heading": "Figures compared: {label} — {rows} rows, {columns} kinds of figure", "now": "now in",
-           "undated": "date unknown", "no_figures": "(the article states no figure)", "row": "Locality",
+           "undated": "date unknown", "no_figures": "(the article states no figure)",
+           "left_out": "{n} articles without a known locality or date, so without a row: {ids}", "row": "Locality",
            "year": "Year", "date": "Date", "now_col": "Now in", "quote": "Quoted sentence", "title": "Article",
            "source": "Source"},
 }
@@ -105,11 +107,13 @@ class Comparison:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     citations: tuple[Quote, ...]
+    left_out: tuple[str, ...] = ()  # articles in scope with no row: no locality (or, by year, no date)
 
     def to_contract(self) -> dict:
         return {"columns": [{"key": c.key, "label": c.label} for c in self.columns],
                 "rows": [r.to_contract() for r in self.rows], "citations": [q.to_contract() for q in self.citations],
-                "query": self.query, "scope": self.scope, "label": self.label, "by": self.by}
+                "query": self.query, "scope": self.scope, "label": self.label, "by": self.by,
+                "left_out": list(self.left_out)}
 
     def render_text(self, lang: str = "vi") -> str:
         W = WORDS.get(lang, WORDS["vi"])
@@ -123,6 +127,8 @@ class Comparison:
                     lines.append(f"    {col.label}: {c.shown} [{c.n}]")
             if not r.cells:
                 lines.append(f"    {W['no_figures']}")
+        if self.left_out:
+            lines.append(W["left_out"].format(n=len(self.left_out), ids=", ".join(self.left_out)))
         lines.append("")
         lines += [f"[{q.n}] {q.text} — {q.title} ({q.passage_id})" for q in self.citations]
         return "\n".join(lines)
@@ -141,16 +147,19 @@ def _row_key(by: By, place: "Locality", date: str | None) -> tuple[str, ...]:
 
 
 def _collect(index: "Index", doc_ids, by: By, scope_key: str | None):
-    """(figures found, rows' facts by row key, noun key → printed forms, noun pairs one article counts apart)."""
+    """(figures found, rows' facts by row key, noun key → printed forms, noun pairs one article counts apart,
+    articles left without a row)."""
     found: list[_Found] = []
     rows: dict[tuple[str, ...], dict] = {}
     printed: dict[str, Counter] = {}
     apart: set[tuple[str, str]] = set()
+    left_out: list[str] = []
     for doc_id in sorted(doc_ids):
         article, entities = index.article(doc_id), index.entities(doc_id)
         place = entities.primary_locality
         date = entities.event_date or (article.date if article else None)
         if article is None or place is None or (by == "year" and not date):
+            left_out.append(doc_id)
             continue
         key = _row_key(by, place, date)
         facts = rows.setdefault(key, {"place": place, "dates": [], "docs": []})
@@ -163,7 +172,7 @@ def _collect(index: "Index", doc_ids, by: By, scope_key: str | None):
             keys.append(nk)
             found.append(_Found(f, doc_id, key, (rank, _neg_date(date), f.start)))
         apart.update((a, b) for a in set(keys) for b in set(keys) if a < b)
-    return found, rows, printed, apart
+    return found, rows, printed, apart, tuple(left_out)
 
 
 def _neg_date(date: str | None) -> str:
@@ -183,7 +192,7 @@ def compare(index: "Index", query: str, by: By = "locality", *, embed=None) -> C
         raise ValueError(f"--by must be one of {', '.join(BY)}, not {by!r}")
     scope, label, doc_ids = scope_of(index, query.strip())
     ref = parse_ref(label) if scope == "document" else None
-    found, rows, printed, apart = _collect(index, doc_ids, by, ref.key if ref else None)
+    found, rows, printed, apart, left_out = _collect(index, doc_ids, by, ref.key if ref else None)
     columns = group(printed, apart, embed if embed is not None else _embedder(index))
     column_of = {nk: c.key for c in columns for nk in c.nouns}
     best: dict[tuple, _Found] = {}
@@ -196,7 +205,7 @@ def compare(index: "Index", query: str, by: By = "locality", *, embed=None) -> C
     for x in sorted(found, key=lambda x: (x.doc_id, x.figure.start)):
         first.setdefault(column_of[noun_key(x.figure.noun)], len(first))
     columns = sorted((c for c in columns if filled[c.key]), key=lambda c: (-filled[c.key], first[c.key]))
-    return _table(index, query, scope, label, by, columns, rows, best)
+    return replace(_table(index, query, scope, label, by, columns, rows, best), left_out=left_out)
 
 
 def _table(index, query, scope, label, by, columns, rows, best) -> Comparison:
