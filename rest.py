@@ -16,8 +16,10 @@ import threading
 from typing import TYPE_CHECKING, Literal
 
 from fastapi import FastAPI, HTTPException, Query
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import Response
+
+from tracuu.contract import (MAX_QUESTION_CHARS, AskRequest, AskResponse, Card, CompareResponse, DocumentsResponse,
+                             ExportRequest, Filters, SearchRequest, SearchResponse, Timeline)
 
 if TYPE_CHECKING:
     from index.api import Index
@@ -25,36 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["create_api", "MAX_REQUEST_BYTES"]
 
 MAX_REQUEST_BYTES = 64 * 1024  # a question is at most a few kB; nothing larger is ever needed here
-MAX_QUESTION_CHARS = 4000
 _MEDIA = {"csv": "text/csv; charset=utf-8",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "md": "text/markdown; charset=utf-8"}
-
-
-class Filters(BaseModel):
-    docs: list[str] = Field(default=[], max_length=20, description="document references, e.g. 290-QĐ/TW")
-    localities: list[str] = Field(default=[], max_length=20, description="locality names, diacritics optional")
-    years: list[int] = Field(default=[], max_length=20)
-
-
-class AskRequest(Filters):
-    question: str = Field(max_length=MAX_QUESTION_CHARS, examples=["which districts reviewed Quyết định 290?"])
-    follow_up: str | None = Field(default=None, max_length=MAX_QUESTION_CHARS,
-                                  description="the previous question, when this one follows it up")
-
-
-class SearchRequest(Filters):
-    query: str = Field(max_length=MAX_QUESTION_CHARS, examples=["Tổ dân vận Tây Hồ"])
-    k: int = Field(default=10, ge=1, le=100)
-
-
-class ExportRequest(Filters):
-    kind: Literal["ask", "search", "timeline", "compare"] = "ask"
-    text: str = Field(max_length=MAX_QUESTION_CHARS, description="the question, query or timeline subject")
-    follow_up: str | None = Field(default=None, max_length=MAX_QUESTION_CHARS)
-    format: Literal["csv", "xlsx", "docx", "md"] = "csv"
-    k: int = Field(default=10, ge=1, le=100)
 
 
 class _BodyLimit:
@@ -115,59 +91,61 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
             except FilterError as exc:
                 raise HTTPException(status_code=422, detail=str(exc)) from None
 
-    def _answer(question: str, previous: str | None, f: SearchFilters):
-        from report.ask import answer
+    # Every path answers through the door the CLI and the Gradio API use (tracuu.answering), and returns
+    # the contract's models, so /openapi.json publishes each response's schema.
+    @api.post("/api/ask", summary="A cited answer (as `tracuu ask --json`)", response_model=AskResponse)
+    def ask(req: AskRequest) -> AskResponse:
+        from tracuu.answering import ask as door
 
-        return answer(index, question, filters=f, previous=previous)
+        return guarded(lambda: door(index, req.question, filters=filters(req), previous=req.follow_up))
 
-    @api.post("/api/ask", summary="A cited answer (as `tracuu ask --json`)")
-    def ask(req: AskRequest) -> JSONResponse:
-        answer, follow = guarded(lambda: _answer(req.question, req.follow_up, filters(req)))
-        out = answer.to_contract()
-        if follow is not None:
-            out["follow_up"] = follow.to_contract()
-        return JSONResponse(out)
+    @api.post("/api/search", summary="Ranked passages (as `tracuu search --json`)", response_model=SearchResponse)
+    def search(req: SearchRequest) -> SearchResponse:
+        from tracuu.answering import search as door
 
-    @api.post("/api/search", summary="Ranked passages (as `tracuu search --json`)")
-    def search(req: SearchRequest) -> JSONResponse:
-        hits = guarded(lambda: index.search(req.query, req.k, filters=filters(req)))
-        return JSONResponse({"query": req.query, "hits": [h.to_contract() for h in hits]})
+        return guarded(lambda: door(index, req.query, req.k, filters=filters(req)))
 
-    @api.get("/api/documents", summary="Document cards (as `tracuu docs --json`)")
+    @api.get("/api/documents", summary="Document cards (as `tracuu docs --json`): one card for `ref`, else all",
+             response_model=Card | DocumentsResponse)
     def documents(ref: str | None = Query(default=None, max_length=200,
-                                          description="a reference or a subject; all cards when absent")) -> JSONResponse:
+                                          description="a reference or a subject; all cards when absent")):
         from report.cards import registry
 
         reg = guarded(lambda: registry(index))
         if not ref:
-            return JSONResponse({"documents": [c.to_contract() for c in reg.all()]})
+            return DocumentsResponse(documents=[Card.of(c) for c in reg.all()])
         found = reg.find(ref)
         if not found:
             raise HTTPException(status_code=404, detail=f"no document in the index matches {ref!r}")
-        return JSONResponse(found[0].to_contract())
+        return Card.of(found[0])
 
-    @api.get("/api/timeline", summary="Reported events in date order (as `tracuu timeline --json`)")
+    @api.get("/api/timeline", summary="Reported events in date order (as `tracuu timeline --json`)",
+             response_model=Timeline)
     def timeline(q: str = Query(max_length=MAX_QUESTION_CHARS, description="a reference, subject, place or query")):
         from report.timeline import timeline as build
 
-        return JSONResponse(guarded(lambda: build(index, q)).to_contract())
+        return Timeline.of(guarded(lambda: build(index, q)))
 
-    @api.get("/api/compare", summary="Figures across localities side by side (as `tracuu compare --json`)")
+    @api.get("/api/compare", summary="Figures across localities side by side (as `tracuu compare --json`)",
+             response_model=CompareResponse)
     def compare(q: str = Query(max_length=MAX_QUESTION_CHARS, description="a reference, subject, place or topic"),
                 by: Literal["locality", "year"] = Query(default="locality", description="one row per locality or year")):
         from report.compare import compare as build
 
-        return JSONResponse(guarded(lambda: build(index, q, by)).to_contract())
+        return CompareResponse.model_validate(guarded(lambda: build(index, q, by)).to_contract())
 
-    @api.post("/api/export", summary="An answer, search result, timeline or comparison as CSV, XLSX, DOCX or Markdown")
+    @api.post("/api/export", summary="An answer, search result, timeline or comparison as CSV, XLSX, DOCX or Markdown",
+              response_class=Response, responses={200: {"content": {m: {} for m in _MEDIA.values()},
+                                                        "description": "the file, as an attachment"}})
     def export(req: ExportRequest) -> Response:
         from report import export as ex
+        from tracuu.answering import answer, hits
 
         def table():
             if req.kind == "ask":
-                return ex.from_answer(index, _answer(req.text, req.follow_up, filters(req))[0])
+                return ex.from_answer(index, answer(index, req.text, filters=filters(req), previous=req.follow_up)[0])
             if req.kind == "search":
-                return ex.from_hits(index, req.text, index.search(req.text, req.k, filters=filters(req)))
+                return ex.from_hits(index, req.text, hits(index, req.text, req.k, filters=filters(req)))
             if req.kind == "compare":
                 from report.compare import compare, to_table
 

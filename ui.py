@@ -25,7 +25,8 @@ except ModuleNotFoundError:  # an editable install made before ui_render was lis
 
 import ui_compare
 import ui_report
-from ui_uploads import UPLOAD_TYPES, ingest_uploads, safe_name, save_uploads  # noqa: F401 (the app's surface)
+from ui_i18n import LOCALE_JS, i18n  # noqa: F401 (the app's surface: launch and the tests pass i18n())
+from ui_uploads import ingest_uploads, ingest_urls, safe_name, save_uploads, upload_label, upload_types  # noqa: F401
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -52,7 +53,7 @@ def ensure_corpus(index: "Index") -> "IngestReport | None":
         print(f"tracuu: the index {index.root} is empty and {CORPUS_DIR} is missing; upload articles in the app",
               file=sys.stderr)
         return None
-    files = [p for p in sorted(CORPUS_DIR.iterdir()) if p.suffix.lower() in UPLOAD_TYPES]
+    files = [p for p in sorted(CORPUS_DIR.iterdir()) if p.suffix.lower() in upload_types()]
     print(f"tracuu: the index {index.root} is empty; ingesting {len(files)} bundled file(s) from {CORPUS_DIR} "
           "(the first run loads the embedding model)…", file=sys.stderr, flush=True)
     report = index.ingest([CORPUS_DIR])
@@ -90,8 +91,8 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     import gradio as gr
 
-    import qa
     from index import FilterError
+    from tracuu import answering as door  # the one door every transport asks through
 
     V = LABELS["vi"]
 
@@ -124,18 +125,20 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     def search_html(query, k, docs, localities, years, lang):
         try:
-            view = ("hits", (query or "", index.search(query or "", int(k or 10),
-                                                        filters=_filters(docs, localities, years))))
+            view = ("hits", (query or "", door.hits(index, query or "", int(k or 10),
+                                                    filters=_filters(docs, localities, years))))
         except FilterError as exc:
             view = ("filter_error", str(exc))
         files = ui_report.hits_exports(index, *view[1]) if view[0] == "hits" and view[1][1] else None
         return render_view(view, lang), view, files
 
     def api_ask(question: str, docs: list[str] | None = None, localities: list[str] | None = None,
-                years: list[int] | None = None) -> dict:
-        """Answer a question with citations; returns the `tracuu ask --json` contract object."""
+                years: list[int] | None = None, follow_up: str | None = None) -> dict:
+        """Answer a question with citations; returns the `tracuu ask --json` contract object. ``follow_up``:
+        the previous question, when this one follows it up."""
         try:
-            return qa.answer(index, question, filters=_filters(docs, localities, years)).to_contract()
+            return door.ask(index, question, filters=_filters(docs, localities, years),
+                            previous=follow_up or None).model_dump(mode="json")
         except FilterError as exc:
             raise gr.Error(str(exc)) from None
 
@@ -143,10 +146,9 @@ def build_app(index: "Index") -> "gr.Blocks":
                    years: list[int] | None = None) -> dict:
         """Ranked passages; returns the `tracuu search --json` contract object."""
         try:
-            hits = index.search(query, int(k), filters=_filters(docs, localities, years))
+            return door.search(index, query, int(k), filters=_filters(docs, localities, years)).model_dump(mode="json")
         except FilterError as exc:
             raise gr.Error(str(exc)) from None
-        return {"query": query, "hits": [h.to_contract() for h in hits]}
 
     def counts_html(lang):
         a, p = index.counts()
@@ -161,15 +163,20 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     def refresh(lang):
         docs, places, years = _facet_choices(index)
-        picks = [(f"{s.article.title[:90]} — {s.article.date or ''}", s.article.doc_id) for s in index.articles()]
+        picks = [(f"{s.article.title[:90]} — {s.article.date or s.entities.event_date or ''}", s.article.doc_id)
+                 for s in index.articles()]
         return (gr.update(choices=docs), gr.update(choices=places), gr.update(choices=years), table(lang),
                 gr.update(choices=picks), counts_html(lang))
 
     def show_article(doc_id, lang):
         if not doc_id:
             return ""
-        place = getattr(index.entities(doc_id).primary_locality, "full_name", None)
-        return render_article(index.article(doc_id), place, _lang(lang))
+        from dataclasses import replace
+
+        entities, article = index.entities(doc_id), index.article(doc_id)
+        if article is not None and not article.date:  # no dateline: the event's date, as the corpus table shows
+            article = replace(article, date=entities.event_date)
+        return render_article(article, getattr(entities.primary_locality, "full_name", None), _lang(lang))
 
     def pick_row(data, evt):
         try:
@@ -187,6 +194,12 @@ def build_app(index: "Index") -> "gr.Blocks":
             (p.articles, p.total) if p.total else None, desc=render(p)))
         return (report, gr.update(value=None), *refresh(lang))
 
+    def fetch_urls(text, lang, progress=gr.Progress()):  # the pasted URLs: ui_uploads.ingest_urls
+        from tracuu.progress import render
+
+        report = ingest_urls(text, index, _lang(lang), lambda p: progress(None, desc=render(p)))
+        return (report, gr.update(value=""), *refresh(lang))
+
     with warnings.catch_warnings():  # css on Blocks still works in Gradio 6 (launch() reads it) but warns
         warnings.simplefilter("ignore")
         demo = gr.Blocks(title=V["title"], css=CSS, analytics_enabled=False)
@@ -196,6 +209,7 @@ def build_app(index: "Index") -> "gr.Blocks":
             lang = gr.Radio([("Tiếng Việt", "vi"), ("English", "en")], value="vi", label=V["lang"], scale=0,
                             min_width=230, show_label=False, container=False, elem_id="lang")
         counts = gr.HTML(js_on_load=None, elem_id="counts")
+        gr.HTML("", js_on_load=LOCALE_JS, elem_id="locale-bridge")
         with gr.Accordion(V["filters"], open=False) as filters_box:
             with gr.Row():
                 docs = gr.Dropdown([], value=[], multiselect=True, label=V["docs"], min_width=200, elem_id="f-docs")
@@ -209,7 +223,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                 with gr.Row():
                     ask_btn = gr.Button(V["ask"], variant="primary", elem_id="ask-btn", scale=3)
                     new_chat = gr.Button(ui_report.T["vi"]["new_chat"], elem_id="new-chat", scale=1)
-                gr.Examples(EXAMPLES, inputs=[question], label="Câu hỏi mẫu · Examples")
+                examples = gr.Examples(EXAMPLES, inputs=[question], label=V["examples"], elem_id="examples")
                 chat = gr.HTML(js_on_load=None, elem_id="chat")
                 ui_report.bridge()
                 answer = gr.HTML(js_on_load=None, elem_id="answer")
@@ -226,11 +240,15 @@ def build_app(index: "Index") -> "gr.Blocks":
             ui_report.add_tabs(index, lang)
             ui_compare.add_tab(index, lang)
             with gr.Tab(V["corpus_tab"], id="corpus") as corpus_tab:
-                files = gr.File(file_count="multiple", file_types=list(UPLOAD_TYPES), label=V["upload"],
+                files = gr.File(file_count="multiple", file_types=list(upload_types()), label=upload_label("vi"),
                                 elem_id="upload", height=150)
+                with gr.Row():
+                    urls_box = gr.Textbox(label=V["paste_urls"], lines=2, max_lines=8, scale=4, elem_id="paste-urls")
+                    fetch_btn = gr.Button(V["fetch_urls"], scale=1, elem_id="fetch-urls")
                 upload_report = gr.HTML(js_on_load=None, elem_id="upload-report")
                 articles = gr.Dataframe(headers=V["cols"], label=V["articles"], interactive=False, wrap=True,
-                                        elem_id="articles", column_widths=["30%", "8%", "11%", "12%", "5%", "10%", "10%", "14%"])
+                                        elem_id="articles", buttons=[],  # Gradio's copy/fullscreen: English only
+                                        column_widths=["25%", "9%", "11%", "12%", "8%", "10%", "11%", "14%"])
                 pick = gr.Dropdown([], label=V["pick"], elem_id="pick")
                 viewer = gr.HTML(js_on_load=None, elem_id="viewer")
 
@@ -247,9 +265,13 @@ def build_app(index: "Index") -> "gr.Blocks":
         refreshed = [docs, places, years, articles, pick, counts]
         files.upload(upload, [files, lang], [upload_report, files, *refreshed], api_visibility="private",
                      concurrency_limit=1)
+        fetch_btn.click(fetch_urls, [urls_box, lang], [upload_report, urls_box, *refreshed], api_visibility="private",
+                        concurrency_limit=1)
         pick.change(show_article, [pick, lang], viewer, api_visibility="private")
         articles.select(pick_row, [articles], pick, api_visibility="private")
-        demo.load(refresh, [lang], refreshed, api_visibility="private")
+        # A language picked while the page loads must win over the language the load started with.
+        demo.load(refresh, [lang], refreshed, api_visibility="private").then(
+            counts_html, [lang], counts, api_visibility="private")
 
         def relabel(lang, shown_answer, shown_hits):
             L = LABELS[_lang(lang)]
@@ -259,12 +281,15 @@ def build_app(index: "Index") -> "gr.Blocks":
                     gr.update(label=L["years"]), gr.update(label=L["ask_tab"]), gr.update(label=L["search_tab"]),
                     gr.update(label=L["corpus_tab"]), gr.update(label=L["question"], placeholder=L["question_ph"]),
                     gr.update(value=L["ask"]), gr.update(label=L["query"]), gr.update(label=L["k"]),
-                    gr.update(value=L["search"]), gr.update(label=L["upload"]), table(lang), gr.update(label=L["pick"]),
-                    *rerender)
+                    gr.update(value=L["search"]), gr.update(label=upload_label(_lang(lang))),
+                    gr.update(value=table(lang), label=L["articles"]), gr.update(label=L["pick"]), *rerender,
+                    *(gr.update(label=ui_report.T[_lang(lang)]["export"]) for _ in range(2)),
+                    gr.update(value=ui_report.T[_lang(lang)]["new_chat"]), gr.update(label=L["examples"]))
 
         lang.change(relabel, [lang, answer_view, hits_view],
                     [title, lang, counts, filters_box, docs, places, years, ask_tab, search_tab, corpus_tab, question,
-                     ask_btn, query, k, search_btn, files, articles, pick, answer, hits],
+                     ask_btn, query, k, search_btn, files, articles, pick, answer, hits, answer_files,
+                     hits_files, new_chat, examples.dataset],
                     api_visibility="private")
         gr.api(api_ask, api_name="ask")
         gr.api(api_search, api_name="search")
@@ -276,12 +301,12 @@ def launch(index: "Index", host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the app (blocking). The embedding model is loaded first so the first question is fast."""
     app = build_app(index)
     try:  # warm-up: loads the models, the search files and the question analyser before the first user
-        import qa
+        from tracuu.answering import answer
 
-        qa.answer(index, "Hội nghị tổng kết công tác dân vận diễn ra ngày nào?")
+        answer(index, "Hội nghị tổng kết công tác dân vận diễn ra ngày nào?")
     except Exception as exc:  # the app still starts; the error will show on the first query
         print(f"tracuu: warm-up search failed: {exc}", file=sys.stderr)
     cap = max(index.settings.max_upload_bytes * 4, 20 * 1024 * 1024)  # Gradio's own cap; ours is checked per file
     from rest import serve  # the REST API and this app from one server
 
-    serve(index, app, host=host, port=port, max_file_size=cap, show_error=True, css=CSS)
+    serve(index, app, host=host, port=port, max_file_size=cap, show_error=True, css=CSS, i18n=i18n())

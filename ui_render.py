@@ -25,21 +25,24 @@ LABELS = {
         "ask_tab": "Hỏi đáp", "search_tab": "Tìm kiếm", "corpus_tab": "Kho bài viết",
         "question": "Câu hỏi", "question_ph": "Ví dụ: Quận Tây Hồ đã thành lập bao nhiêu Tổ dân vận?",
         "ask": "Hỏi", "examples": "Câu hỏi mẫu", "query": "Từ khóa / câu tìm kiếm", "k": "Số kết quả",
-        "search": "Tìm", "upload": "Tải bài viết lên (.txt .md .html .htm .jsonl)",
+        "search": "Tìm", "upload": "Tải bài viết lên ({types})",
         "articles": "Danh sách bài viết", "pick": "Xem bài viết", "counts": "{a} bài viết · {p} đoạn văn",
         "evidence": "Bằng chứng", "related": "Đoạn văn liên quan — không phải câu trả lời",
         "related_badge": "liên quan", "source": "Nguồn ↗", "open_full": "Mở toàn bài tại đoạn này",
         "full": "Toàn văn bài viết (đã làm sạch)", "no_hits": "Không có đoạn văn nào khớp.",
-        "retr_both": "cả hai", "score": "điểm", "abstain_badge": "Không có câu trả lời trong kho",
+        "retr_both": "cả hai", "retr_dense": "ngữ nghĩa", "retr_bm25": "từ khóa",
+        "score": "điểm", "abstain_badge": "Không có câu trả lời trong kho",
         "see": "Xem bằng chứng", "cols": ["Tiêu đề", "Ngày", "Địa phương", "Văn bản", "Số đoạn", "Mã bài",
                                             "Đồng bộ lúc", "Nguồn"],
         "added": "Đã thêm", "updated": "Đã cập nhật", "unchanged": "Không đổi", "refused": "Từ chối",
-        "merged": "Bản đăng lại, gộp vào bài đã có",
+        "merged": "Bản đăng lại, gộp vào bài đã có", "copy": "bản đăng lại",
         "passages": "đoạn", "ask_now": "Có thể hỏi về bài mới ngay ở thẻ “Hỏi đáp”.",
         "too_big": "tệp {size} vượt giới hạn {limit}; hãy tách thành các bài nhỏ hơn",
-        "bad_type": "loại tệp {ext} không được hỗ trợ; dùng .txt .md .html .jsonl .pdf .docx .odt .doc .rtf hoặc ảnh",
+        "bad_type": "loại tệp {ext} không được hỗ trợ; dùng {types}",
         "not_file": "không phải tệp thông thường", "busy": "Chỉ mục đang được ghi; thử lại sau giây lát.",
         "filter_error": "Bộ lọc không hợp lệ: {msg}", "empty_q": "Hãy nhập câu hỏi.",
+        "paste_urls": "Hoặc dán địa chỉ bài viết trên web (mỗi dòng một URL)", "fetch_urls": "Lấy bài từ web",
+        "too_many_urls": "mỗi lần lấy tối đa {n} địa chỉ; dán phần còn lại lần sau",
     },
     "en": {
         "title": "Search on mass-mobilisation work", "lang": "Language", "filters": "Filters",
@@ -47,27 +50,39 @@ LABELS = {
         "ask_tab": "Ask", "search_tab": "Search", "corpus_tab": "Corpus",
         "question": "Question", "question_ph": "e.g. which districts reviewed Quyết định 290?",
         "ask": "Ask", "examples": "Example questions", "query": "Search terms", "k": "Results",
-        "search": "Search", "upload": "Upload articles (.txt .md .html .htm .jsonl)",
+        "search": "Search", "upload": "Upload articles ({types})",
         "articles": "Articles", "pick": "Read an article", "counts": "{a} articles · {p} passages",
         "evidence": "Evidence", "related": "Related passages — not an answer",
         "related_badge": "related", "source": "Source ↗", "open_full": "Open the full article at this passage",
         "full": "Full article (cleaned)", "no_hits": "No passage matches.",
-        "retr_both": "both", "score": "score", "abstain_badge": "No answer in the corpus",
+        "retr_both": "both", "retr_dense": "semantic", "retr_bm25": "keyword",
+        "score": "score", "abstain_badge": "No answer in the corpus",
         "see": "See evidence", "cols": ["Title", "Date", "Locality", "Documents", "Passages", "Doc id",
                                       "Last synced", "Source"],
         "added": "Added", "updated": "Updated", "unchanged": "Unchanged", "refused": "Refused",
-        "merged": "Republished copy, merged into an existing article",
+        "merged": "Republished copy, merged into an existing article", "copy": "the copy",
         "passages": "passages", "ask_now": "You can ask about the new articles in the “Ask” tab right away.",
         "too_big": "file is {size}, over the {limit} limit; split it into smaller articles",
-        "bad_type": "unsupported file type {ext}; use .txt .md .html .jsonl .pdf .docx .odt .doc .rtf or an image",
+        "bad_type": "unsupported file type {ext}; use {types}",
         "not_file": "not a regular file", "busy": "The index is being written; try again in a moment.",
         "filter_error": "Invalid filter: {msg}", "empty_q": "Type a question.",
+        "paste_urls": "Or paste web article addresses (one URL a line)", "fetch_urls": "Fetch from the web",
+        "too_many_urls": "at most {n} addresses at a time; paste the rest next time",
     },
 }
 
 CSS = """
-.gradio-container { max-width: 1100px !important; margin: 0 auto !important; }
-#articles table, #articles td, #articles th, #articles span { font-family: var(--font) !important; }
+.gradio-container { width: 100% !important; max-width: 1100px !important; margin: 0 auto !important; }
+/* The page keeps its width before any content arrives (it shrank to ~450 px), and a table header breaks
+   between words at most, never inside one ("S ố đ o ạ n"); a long cell value may still wrap anywhere. */
+.gradio-container > .main, .gradio-container .wrap, #app-title { min-width: 0; }
+#app-title { flex-grow: 1 !important; } #app-title h2 { white-space: nowrap; }
+#articles table, #articles td, #articles th, #articles span,
+#tl-table table, #tl-table td, #tl-table th, #tl-table span { font-family: var(--font) !important; }
+#articles th, #articles th *, #tl-table th, #tl-table th * { white-space: normal !important;
+  word-break: keep-all !important; overflow-wrap: normal !important; hyphens: manual !important; }
+#articles td, #articles td *, #tl-table td, #tl-table td * { overflow-wrap: break-word; word-break: normal; }
+#locale-bridge { display: none !important; }
 #app-title h2 { margin: .2rem 0; } #counts .meta { margin: 0; }
 @media (max-width: 640px) { #header-row { flex-wrap: wrap; } #app-title { min-width: 100% !important; } }
 .tr-out { font-size: 1rem; line-height: 1.55; overflow-wrap: anywhere; }
@@ -293,14 +308,11 @@ def render_answer(index: "Index", answer: "Answer", lang: str) -> str:
 
 
 def retriever_badges(hit: "Hit", lang: str) -> str:
-    found = set(hit.retrievers)
+    found, L = set(hit.retrievers), LABELS[lang]
     out = []
-    if "dense" in found:
-        out.append(f'<span class="badge r-dense">dense #{hit.dense_rank}</span>' if hit.dense_rank else
-                   '<span class="badge r-dense">dense</span>')
-    if "bm25" in found:
-        out.append(f'<span class="badge r-bm25">BM25 #{hit.bm25_rank}</span>' if hit.bm25_rank else
-                   '<span class="badge r-bm25">BM25</span>')
+    for name, rank in (("dense", hit.dense_rank), ("bm25", hit.bm25_rank)):  # each in the page's language
+        if name in found:
+            out.append(f'<span class="badge r-{name}">{esc(L["retr_" + name])}{f" #{rank}" if rank else ""}</span>')
     if len(found) > 1:
         out.append(f'<span class="badge r-both">{esc(LABELS[lang]["retr_both"])}</span>')
     return "".join(out)

@@ -24,15 +24,14 @@ T = {
            "cols": ["Ngày", "Địa phương", "Cấp", "Nay thuộc", "Cơ quan", "Hoạt động", "Bài viết", "Đoạn"],
            "export": "Tải xuống (CSV, XLSX, DOCX, MD)", "new_chat": "Cuộc hội thoại mới", "chat": "Hội thoại",
            "nothing": "Chưa có sự kiện nào có ngày diễn ra.",
-           "levels": {"province": "tỉnh/thành phố", "district": "quận/huyện", "ward": "phường/xã"}},
+           "chart": "Sự kiện theo tháng và địa phương"},
     "en": {"docs_tab": "Documents", "timeline_tab": "Timeline", "doc_pick": "Cited documents",
            "doc_ref": "Reference or subject", "show": "Show document card", "tl_q": "Document, place or topic",
            "tl_btn": "Build timeline", "date": "Issued", "issuer": "Issued by", "term": "Term", "subject": "Subject",
            "replaces": "Replaces", "replaced_by": "Replaced by", "cited": "Cited by", "none": "No document matches “{q}”.",
            "events": "Events", "cols": ["Date", "Locality", "Level", "Now in", "Body", "Action", "Article", "Passage"],
            "export": "Download (CSV, XLSX, DOCX, MD)", "new_chat": "New conversation", "chat": "Conversation",
-           "nothing": "No dated event yet.",
-           "levels": {"province": "province", "district": "district", "ward": "ward/commune"}},
+           "nothing": "No dated event yet.", "chart": "Events by month and locality"},
 }
 # Clicking a document reference in an evidence card opens its card: the link fills the Documents tab's
 # box and presses its button (Gradio listens to the DOM events a person's typing would make).
@@ -124,12 +123,15 @@ def render_card(index: "Index", query: str, lang: str = "vi") -> str:
 def timeline_view(index: "Index", query: str, lang: str = "vi"):
     """(rows for the table, the month × locality chart, export files) of a timeline."""
     from report.export import from_timeline
-    from report.timeline import timeline
+    from report.timeline import LEVELS, timeline
 
     result = timeline(index, query or "")
-    levels = T[lang]["levels"]
+    levels = LEVELS[lang]
     rows = [[e.date, e.locality, levels.get(e.level, e.level), e.locality_now, e.body or "", e.action, e.title, e.passage_id]
             for e in result.events]
+    import pandas as pd
+
+    rows = pd.DataFrame(rows, columns=T[lang]["cols"])  # headers in the language the table is built in
     return rows, timeline_chart(result, lang), export_files(index, from_timeline(index, result), "timeline")
 
 
@@ -184,7 +186,7 @@ def hits_exports(index: "Index", query: str, hits) -> list[str]:
 
 def ask_turn(index: "Index", question: str, filters, history: list[str] | None):
     """(answer, follow-up or None, new history): a question after another one follows it up."""
-    from report.ask import answer as ask
+    from tracuu.answering import answer as ask
 
     history = list(history or [])
     answer, follow = ask(index, question, filters=filters, previous=history[-1] if history else None)
@@ -206,30 +208,40 @@ def add_tabs(index: "Index", lang) -> None:
     V = T["vi"]
     with gr.Tab(V["docs_tab"], id="docs") as docs_tab:
         docs = [(f"{label} ({n})", label) for _, label, n in index.facets().docs]
+        first = docs[0][1] if docs else None  # the list shows its first entry: it is the one selected
         with gr.Row():
-            pick = gr.Dropdown(docs, label=V["doc_pick"], elem_id="doc-pick", scale=2)
-            ref = gr.Textbox(label=V["doc_ref"], elem_id="doc-ref", scale=2, lines=1)
+            pick = gr.Dropdown(docs, value=first, label=V["doc_pick"], elem_id="doc-pick", scale=2)
+            ref = gr.Textbox(value=first or "", label=V["doc_ref"], elem_id="doc-ref", scale=2, lines=1)
         show = gr.Button(V["show"], elem_id="doc-btn")
         card = gr.HTML(js_on_load=None, elem_id="doc-card")
     pick.change(lambda r, lg: (r, render_card(index, r, lg if lg in T else "vi")), [pick, lang], [ref, card],
                 api_visibility="private")
-    for trigger in (show.click, ref.submit):
-        trigger(lambda r, lg: render_card(index, r, lg if lg in T else "vi"), [ref, lang], card, api_visibility="private")
+    for trigger in (show.click, ref.submit):  # an empty box shows the document picked in the list
+        trigger(lambda r, p, lg: render_card(index, (r or "").strip() or p or "", lg if lg in T else "vi"),
+                [ref, pick, lang], card, api_visibility="private")
     with gr.Tab(V["timeline_tab"], id="timeline") as tl_tab:
         with gr.Row():
             q = gr.Textbox(label=V["tl_q"], elem_id="tl-q", scale=4, lines=1, value="")
             go = gr.Button(V["tl_btn"], elem_id="tl-btn", scale=1)
-        table = gr.Dataframe(headers=V["cols"], interactive=False, wrap=True, elem_id="tl-table")
-        chart = gr.Plot(elem_id="tl-chart")
+        # Widths that fit 1100 px with the long columns (article, passage) wrapping instead of scrolling.
+        table = gr.Dataframe(headers=V["cols"], interactive=False, wrap=True, elem_id="tl-table", buttons=[],
+                             column_widths=["10%", "12%", "9%", "11%", "14%", "10%", "21%", "13%"])
+        chart = gr.Plot(label=V["chart"], elem_id="tl-chart")
         files = gr.File(label=V["export"], file_count="multiple", interactive=False, elem_id="tl-files")
     for trigger in (go.click, q.submit):
         trigger(lambda s, lg: timeline_view(index, s, lg if lg in T else "vi"), [q, lang], [table, chart, files],
                 api_visibility="private")
 
-    def relabel(lg):
+    def relabel(lg, shown):
+        import pandas as pd
+
         L = T[lg if lg in T else "vi"]
+        rows = shown.values.tolist() if hasattr(shown, "values") else list(shown or [])
+        columns = gr.update(value=pd.DataFrame(rows, columns=L["cols"]), headers=L["cols"])
         return (gr.update(label=L["docs_tab"]), gr.update(label=L["doc_pick"]), gr.update(label=L["doc_ref"]),
                 gr.update(value=L["show"]), gr.update(label=L["timeline_tab"]), gr.update(label=L["tl_q"]),
-                gr.update(value=L["tl_btn"]), gr.update(headers=L["cols"]), gr.update(label=L["export"]))
+                gr.update(value=L["tl_btn"]), columns, gr.update(label=L["export"]),
+                gr.update(label=L["chart"]))
 
-    lang.change(relabel, [lang], [docs_tab, pick, ref, show, tl_tab, q, go, table, files], api_visibility="private")
+    lang.change(relabel, [lang, table], [docs_tab, pick, ref, show, tl_tab, q, go, table, files, chart],
+                api_visibility="private")

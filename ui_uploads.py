@@ -16,8 +16,24 @@ from ui_render import LABELS, esc
 if TYPE_CHECKING:
     from index.api import Index
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".jsonl", ".pdf", ".docx", ".odt", ".doc", ".rtf",
-                ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+
+def upload_types() -> tuple[str, ...]:
+    """What the readers accept (``index.ingest.sources.KINDS``), so the picker, the label and the refusal
+    never disagree with ingest; read on first use, which keeps ``import ui`` free of the index package."""
+    from index.ingest.sources import KINDS
+
+    return tuple(KINDS)
+
+
+def __getattr__(name: str):  # ``UPLOAD_TYPES`` as before, computed when first asked for
+    if name == "UPLOAD_TYPES":
+        return upload_types()
+    raise AttributeError(name)
+
+
+def upload_label(lang: str = "vi") -> str:
+    """The upload box's label, listing every extension the readers accept."""
+    return LABELS[lang]["upload"].format(types=" ".join(upload_types()))
 
 
 def safe_name(name: str) -> str:
@@ -51,8 +67,8 @@ def save_uploads(files: Sequence[str], index: "Index", lang: str = "vi") -> tupl
         shown = Path(src).name
         name = safe_name(shown)
         ext = os.path.splitext(name)[1]
-        if ext not in UPLOAD_TYPES:
-            refused.append((shown, L["bad_type"].format(ext=ext or "(none)")))
+        if ext not in upload_types():
+            refused.append((shown, L["bad_type"].format(ext=ext or "(none)", types=" ".join(upload_types()))))
             continue
         try:
             st = os.lstat(src)
@@ -134,14 +150,65 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
                 refused.append((f"{shown.get(path, Path(path).name)}:{line}", s.reason))
     items = []
     if report is not None:
-        for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged),
-                         ("merged", report.merged)):
+        for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):
             for doc_id in ids:
-                article = index.article(doc_id)
-                title = article.title if article else doc_id
-                items.append(f'<li class="ok">✓ {esc(L[key])}: <strong>{esc(title)}</strong> '
-                             f"(<code>{esc(doc_id)}</code>, {len(index.passages(doc_id))} {esc(L['passages'])})</li>")
+                items.append(f'<li class="ok">✓ {esc(L[key])}: {_named(index, doc_id, L)}</li>')
+        for copy, host in zip(report.merged, report.merged_into):  # name the article the copy joined
+            items.append(f'<li class="ok">✓ {esc(L["merged"])}: {_named(index, host, L)} '
+                         f'<span class="meta">({esc(L["copy"])} <code>{esc(copy)}</code>)</span></li>')
     for name, why in refused:
         items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
     hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.added or report.updated) else ""
     return f'<div class="tr-out"><ul class="report">{"".join(items)}</ul>{hint}</div>'
+
+
+def ingest_urls(text: str | None, index: "Index", lang: str = "vi", on_progress=None) -> str:
+    """Fetch and ingest the web pages pasted in ``text`` (one URL a line) and describe the outcome as HTML,
+    like ``ingest_uploads``. Only public hosts unless ``Settings.web_page_private_hosts``: the server
+    fetches, so a pasted address must not reach into the server's own network."""
+    from index import IndexBusyError
+    from index.ingest.web import BadUrl, WebRequest, doc_id_for, normalize_url
+
+    L = LABELS[lang]
+    limit = index.settings.web_paste_limit
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    refused = [(line, L["too_many_urls"].format(n=limit)) for line in lines[limit:]]
+    urls: list[str] = []
+    for line in lines[:limit]:
+        try:
+            urls.append(normalize_url(line))
+        except BadUrl as exc:
+            refused.append((line, str(exc)))
+    report = None
+    if urls:
+        request = WebRequest(urls=tuple(dict.fromkeys(urls)), allow_private=index.settings.web_page_private_hosts)
+        try:
+            report = index.ingest_web(request, on_progress=on_progress)
+        except IndexBusyError:
+            return f'<div class="tr-out"><p class="bad">{esc(L["busy"])}</p></div>'
+        refused += [(s.origin, s.reason) for s in report.skipped]
+    items = []
+    if report is not None:
+        done = {*report.ingest.added, *report.ingest.updated, *report.ingest.merged}
+        failed = {s.origin for s in report.skipped}
+        not_modified = [doc_id_for(u) for u in urls if u not in failed and doc_id_for(u) not in done]
+        for key, ids in (("added", report.ingest.added), ("updated", report.ingest.updated),
+                         ("unchanged", not_modified), ("merged", report.ingest.merged)):
+            for doc_id in dict.fromkeys(ids):
+                article = index.article(doc_id)
+                title = article.title if article else doc_id
+                items.append(f'<li class="ok">✓ {esc(L[key])}: <strong>{esc(title)}</strong> (<code>{esc(doc_id)}</code>, '
+                             f'<a href="{esc(article.url if article else "")}" rel="noopener noreferrer" target="_blank">'
+                             f"{esc(L['source'])}</a>)</li>")
+    for name, why in refused:
+        items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
+    hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.ingest.added or report.ingest.updated) else ""
+    return f'<div class="tr-out"><ul class="report">{"".join(items)}</ul>{hint}</div>'
+
+
+def _named(index: "Index", doc_id: str, L: dict) -> str:
+    """An article as the report names it: its title, doc_id and passage count."""
+    article = index.article(doc_id)
+    title = article.title if article else doc_id
+    return (f"<strong>{esc(title)}</strong> (<code>{esc(doc_id)}</code>, {len(index.passages(doc_id))} "
+            f"{esc(L['passages'])})")

@@ -5,10 +5,11 @@ Two gold sets (../shared/eval/README.md):
 * ``--docs D --queries Q`` (XQuAD): per-retriever rankings from ``Index.candidates(question, depth=50)``:
   dense alone (candidates ordered by ``dense_rank``), BM25 alone (by ``bm25_rank``) and the fused order,
   each collapsed to article level (first occurrence of every ``doc_id``). Reported: R@1, R@5, R@10, MRR@10
-  and nDCG@10 (one relevant article per question, so IDCG = 1). Then ``qa.answer`` for every question:
+  and nDCG@10 (one relevant article per question, so IDCG = 1). Then every question is answered through
+  the product's one door (``tracuu.answering.answer``, as `tracuu ask`, REST and the web app answer it):
   the share whose answer contains one of the gold ``answers``, the abstention rate, and two ceilings for
   an answerer that quotes passages (the best fused passage, or any of the top ten, contains an answer).
-* ``--qa FILE [--corpus DIR]`` (seed_qa.jsonl): every question through ``qa.answer`` and each of its checks
+* ``--qa FILE [--corpus DIR]`` (seed_qa.jsonl): every question through that door and each of its checks
   (``sources_all``, ``sources_any``, ``not_sources``, ``answer_all``, ``answer_any``; ``kind: none`` must
   abstain), with the reason of every failed check.
 
@@ -127,11 +128,12 @@ def rank_metrics(ranks: Sequence[int | None]) -> dict:
 
 def evaluate_xquad(idx, queries: list[dict], set_name: str | None = None) -> dict:
     """Every question through retrieval (the two retrievers, their plain RRF, and the order qa.answer
-    uses: RRF reranked by the learned passage ranker) and ``qa.answer``; figures per part of
+    uses: RRF reranked by the learned passage ranker) and the product's door (``tracuu.answering``);
+    figures per part of
     bench/splits.json when ``set_name`` is one of its sets."""
-    import qa
     from qa.analyze import analyze
     from qa.retrieve import Corpus, learned_order
+    from tracuu.answering import answer
 
     pid_doc = _pid_docs(idx)
     rows = []
@@ -152,7 +154,7 @@ def evaluate_xquad(idx, queries: list[dict], set_name: str | None = None) -> dic
         best_has = bool(top) and any(contains(top[0].passage.text, a) for a in answers)
         any_has = any(contains(h.passage.text, a) for h in top for a in answers)
         t0 = time.perf_counter()
-        ans = qa.answer(idx, question)
+        ans, _ = answer(idx, question)
         t_answer.append(time.perf_counter() - t0)
         first = ans.citations[0].quote if ans.citations and not ans.abstained else ""
         rows.append({
@@ -212,7 +214,7 @@ def xquad_markdown(result: dict, ingest: dict) -> str:
         r = part["retrieval"]
         lines += [f"**{label}** ({part['questions']} questions)", "",
                   md_table(["retriever", *cols], [[name, *(r[name].get(c) for c in cols)] for name in RETRIEVERS]), ""]
-    lines += ["### Answers (`qa.answer`)", "",
+    lines += ["### Answers (`tracuu.answering.answer`, as `tracuu ask`)", "",
               md_table(["metric", *sections], [[m, *(p["answers"][m] for p in sections.values())]
                                                 for m in result["answers"]]), ""]
     for label, part in sections.items():
@@ -258,15 +260,14 @@ def check_answer(item: dict, contract: dict) -> list[str]:
 
 
 def evaluate_seed_qa(idx, items: list[dict], set_name: str | None = "seed_qa") -> dict:
-    import qa
+    from tracuu.answering import ask
 
     rows = []
     times: list[float] = []
     for item in items:
         t0 = time.perf_counter()
-        ans = qa.answer(idx, item["question"])
+        contract = ask(idx, item["question"], id=item.get("id")).model_dump(mode="json")
         times.append(time.perf_counter() - t0)
-        contract = ans.to_contract(id=item.get("id"))
         reasons = check_answer(item, contract)
         rows.append({
             "id": item.get("id"), "part": part_of(set_name, str(item.get("id"))), "kind": item.get("kind"),

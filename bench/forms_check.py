@@ -53,6 +53,7 @@ def first_quote_holds(item: dict, contract: dict) -> bool:
 def run(index_dir: str, corpus: str = "all", data: Path = DATA) -> list[dict]:
     import qa
     from index.api import Index
+    from tracuu.contract import AskResponse
     from tracuu.settings import Settings
 
     idx = Index(Settings.load(index_dir))
@@ -62,7 +63,7 @@ def run(index_dir: str, corpus: str = "all", data: Path = DATA) -> list[dict]:
         if corpus != "all" and item.get("corpus") != corpus:
             continue
         t0 = time.perf_counter()
-        contract = qa.answer(idx, item["question"]).to_contract(id=item["id"])
+        contract = AskResponse.of(qa.answer(idx, item["question"]), id=item["id"]).model_dump(mode="json")
         reasons = check_answer(item, contract) + extra_reasons(item, contract)
         rows.append({"id": item["id"], "form": item["form"], "pass": not reasons, "reasons": reasons,
                      "first": not reasons and first_quote_holds(item, contract),

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .ingest.pipeline import Context
     from .ingest.ray_stages import RayOptions
     from .ingest.sync import SyncReport
+    from .ingest.web import WebReport, WebRequest
     from .embed.cache import SentenceVectors
     from .store.merges import BackgroundMerges
     from .store.provenance import SourceRecord
@@ -135,8 +136,7 @@ class Index:
         return hold_write(self.root, self._write_mutex, self._merges)
 
     def wait_for_merges(self, timeout: float | None = None) -> bool:
-        """Block until no background merge is running or due (at once with inline merges); False when
-        ``timeout`` passed first."""
+        """Block until no background merge runs or is due; False when ``timeout`` passed first."""
         return self._merges.wait(timeout) if self._merges is not None else True
 
     def _writer_conn(self):
@@ -179,6 +179,12 @@ class Index:
         from .ingest.sync import sync_pass
 
         return self._writing(lambda ctx: sync_pass(ctx, roots, progress=progress), on_progress, None)
+
+    def ingest_web(self, request: "WebRequest", progress=None, *, on_progress=None) -> "WebReport":
+        """Fetch (outside the write lock) and ingest web pages, sitemaps, feeds (``ingest.web``)."""
+        from .ingest.web import run_web
+
+        return run_web(self._conn(), self._writing, self.settings, request, progress, on_progress)
 
     def _writing(self, work: Callable[["Context"], object], on_progress, total):
         """Run ``work`` holding the folder's write lock and a writer connection."""
@@ -358,15 +364,11 @@ class Index:
         if conn is None:
             return Facets()
         values = store.facet_values(conn)
-        return Facets(
-            docs=tuple(values.get("doc", [])),
-            localities=tuple(values.get("locality", [])),
-            years=tuple(sorted(values.get("year", []), key=lambda v: v[0], reverse=True)),
-        )
+        return Facets(docs=tuple(values.get("doc", [])), localities=tuple(values.get("locality", [])),
+                      years=tuple(sorted(values.get("year", []), key=lambda v: v[0], reverse=True)))
 
     def sources(self, doc_ids: Iterable[str]) -> dict[str, list["SourceRecord"]]:
-        """doc_id → where the article was read from (file, line, url, date, last synced), then its merged
-        republished copies."""
+        """doc_id → where the article was read from (file or URL, line, date, synced), then its copies."""
         from .store.provenance import sources_of
 
         conn = self._conn()
@@ -379,8 +381,7 @@ class Index:
         return count_duplicates(conn) if conn else 0
 
     def counts(self) -> tuple[int, int]:
-        conn = self._conn()
-        return store.counts(conn) if conn else (0, 0)
+        return store.counts(self._conn()) if self._conn() else (0, 0)
 
     def doctor(self) -> list[str]:
         if not self.exists():

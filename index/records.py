@@ -7,7 +7,10 @@ forgets to fill is a type error, not a silent ``None`` three stages later.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .store.provenance import SourceRecord
 
 SourceKind = Literal["txt", "md", "html", "jsonl", "pdf", "docx", "odt", "doc", "rtf", "image"]
 LocalityLevel = Literal["province", "district", "ward"]
@@ -148,27 +151,13 @@ class Hit:
     dense_rank: int | None = None
     bm25_rank: int | None = None
     retrievers: frozenset[str] = field(default_factory=frozenset)
-    # Every source of a merged article (its own, then its republished copies'), as contract dicts
-    # {doc_id, path, line, url, date, title, synced_at}; empty when the article has one source.
-    sources: tuple[dict, ...] = field(default=(), hash=False, compare=False)
+    # Every source of a merged article (its own, then its republished copies'); empty when the article
+    # has one source.
+    sources: tuple["SourceRecord", ...] = field(default=(), hash=False, compare=False)
 
     @property
     def doc_id(self) -> str:
         return self.passage.doc_id
-
-    def to_contract(self) -> dict:
-        """The Hit object of ../shared/CONTRACT.md."""
-        return {
-            "doc_id": self.passage.doc_id,
-            "passage_id": self.passage.passage_id,
-            "title": self.title,
-            "text": self.passage.text,
-            "score": round(float(self.score), 6),
-            "url": self.url,
-            "date": self.date,
-            "page": self.passage.page,  # added for the second round: the page of a PDF or image
-            **({"sources": list(self.sources)} if self.sources else {}),  # a merged republished article
-        }
 
 
 @dataclass(frozen=True)

@@ -59,11 +59,6 @@ class FollowUp:
         return (f"Câu hỏi tiếp theo của “{self.previous}”, hiểu là: “{self.resolved}” "
                 f"({'; '.join(parts) or 'không giữ gì'}).")
 
-    def to_contract(self) -> dict:
-        return {"previous": self.previous, "resolved": self.resolved,
-                "inherited": [{"kind": k, "value": v} for k, v in self.inherited],
-                "replaced": [{"kind": k, "old": o, "new": n} for k, o, n in self.replaced]}
-
 
 def _named(question: str):
     from .analyze import analyze

@@ -22,12 +22,6 @@ class Citation:
     def quote(self) -> str:
         return self.hit.passage.text[self.quote_start : self.quote_end]
 
-    def to_contract(self) -> dict:
-        p = self.hit.passage
-        return {"n": self.n, "doc_id": p.doc_id, "passage_id": p.passage_id, "title": self.hit.title,
-                "text": p.text, "url": self.hit.url, "date": self.hit.date, "page": p.page,
-                **({"sources": list(self.hit.sources)} if self.hit.sources else {})}
-
 
 @dataclass(frozen=True)
 class Item:
@@ -37,9 +31,6 @@ class Item:
     citations: tuple[int, ...]
     level: str | None = None  # province | district | ward, when the item is a locality
     note: str | None = None
-
-    def to_contract(self) -> dict:
-        return {"label": self.label, "citations": list(self.citations)}
 
 
 @dataclass(frozen=True)
@@ -60,34 +51,26 @@ class Answer:
     # (quote, citation number) each.
     candidates: tuple[tuple[str, int], ...] = ()
 
-    def to_contract(self, id: str | None = None) -> dict:
-        out: dict = {}
-        if id is not None:
-            out["id"] = id
-        out.update({
-            "question": self.question,
-            "answer": self.text,
-            "abstained": self.abstained,
-            "citations": [c.to_contract() for c in self.citations],
-            "items": [i.to_contract() for i in self.items],
-            "confidence": round(self._confidence(), 4),
-            "candidates": [{"text": text, "n": n} for text, n in self.candidates],
-        })
-        return out
-
-    def _confidence(self) -> float:
-        if self.confidence is not None:
-            return float(self.confidence)
-        return 0.0 if self.abstained else 1.0
-
     def render_text(self) -> str:
+        words = TEXT_WORDS.get(self.language, TEXT_WORDS["vi"])
         lines = [self.text, ""]
         for c in self.citations:
             when = f", {c.hit.date}" if c.hit.date else ""
-            lines.append(f"[{c.n}] {c.hit.title}{when} — {c.hit.passage.passage_id}")
+            lines.append(f"[{c.n}] {c.hit.title}{when} — {c.hit.passage.passage_id}{_page(c.hit, words)}")
             lines.append(f"    “{c.quote}”")
         if self.abstained and self.related:
-            lines.append("Related passages:" if self.language == "en" else "Đoạn văn liên quan:")
+            lines.append(words["related"])
             for hit in self.related:
-                lines.append(f"  - {hit.title} ({hit.passage.passage_id}): {hit.passage.text[:160]}…")
+                lines.append(f"  - {hit.title} ({hit.passage.passage_id}{_page(hit, words)}): "
+                             f"{hit.passage.text[:160]}…")
         return "\n".join(lines).rstrip()
+
+
+# The plain-text rendering's own words; a passage of a paged file (PDF) says its page, as the page and the
+# exports do.
+TEXT_WORDS = {"vi": {"page": "tr. {page}", "related": "Đoạn văn liên quan:"},
+              "en": {"page": "p. {page}", "related": "Related passages:"}}
+
+
+def _page(hit: Hit, words: dict) -> str:
+    return f", {words['page'].format(page=hit.passage.page)}" if hit.passage.page else ""

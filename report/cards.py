@@ -84,12 +84,6 @@ class DocumentCard:
     aliases: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = field(default=(), repr=False)
 
-    def to_contract(self) -> dict:
-        """The card object of ../shared/CONTRACT.md (``tracuu docs --json``), plus subject and aliases."""
-        return {"id": self.id, "name": self.name, "date": self.date, "issuer": self.issuer, "term": self.term,
-                "cited_by": list(self.cited_by), "replaces": list(self.replaces),
-                "replaced_by": list(self.replaced_by), "subject": self.subject, "aliases": list(self.aliases)}
-
     def render_text(self) -> str:
         lines = [f"{self.id} — {self.name}"]
         facts = [("ngày ban hành", _vn_date(self.date)), ("cơ quan ban hành", self.issuer), ("khóa", self.term)]

@@ -60,10 +60,6 @@ class EvidenceTable:
     summary: str = ""  # the answer text, when there is one
     columns: tuple[str, ...] = COLUMNS  # a comparison brings its own (report.compare.to_table)
 
-    def to_contract(self) -> dict:
-        return {"heading": self.heading, "summary": self.summary,
-                "rows": [dict(zip(self.columns, r.cells())) for r in self.rows]}
-
 
 class _Articles:
     """Per-article facts the rows repeat (locality, date, source), read once per article."""

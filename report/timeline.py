@@ -24,7 +24,10 @@ from index.text.places import find_localities
 if TYPE_CHECKING:
     from index.api import Index
 
-__all__ = ["Event", "Timeline", "timeline", "events_of", "scope_of", "ACTIONS"]
+__all__ = ["Event", "Timeline", "timeline", "events_of", "scope_of", "ACTIONS", "LEVELS"]
+# A unit's level as a person reads it (the contract's ``level`` stays the English key).
+LEVELS = {"vi": {"province": "tỉnh/thành phố", "district": "quận/huyện", "ward": "phường/xã"},
+          "en": {"province": "province", "district": "district", "ward": "ward/commune"}}
 
 Scope = Literal["document", "locality", "search", "none"]
 
@@ -55,13 +58,6 @@ class Event:
     locality_now: str = ""  # where the place lies after 1 July 2025, when that changed
 
 
-    def to_contract(self) -> dict:
-        return {"date": self.date, "locality": self.locality, "level": self.level, "body": self.body,
-                "action": self.action, "doc_id": self.doc_id, "passage_id": self.passage_id,
-                "title": self.title, "quote": self.sentence, "actions": list(self.actions), "url": self.url,
-                "locality_now": self.locality_now}
-
-
 @dataclass(frozen=True)
 class Timeline:
     query: str
@@ -70,15 +66,12 @@ class Timeline:
     events: tuple[Event, ...]
     undated: tuple[str, ...] = ()  # articles in scope whose event date the text does not give
 
-    def to_contract(self) -> dict:
-        return {"query": self.query, "scope": self.scope, "label": self.label,
-                "events": [e.to_contract() for e in self.events], "undated": list(self.undated)}
-
     def render_text(self) -> str:
         head = {"document": "văn bản", "locality": "địa phương", "search": "tìm kiếm", "none": "không tìm thấy"}
         lines = [f"Dòng thời gian ({head[self.scope]}): {self.label} — {len(self.events)} sự kiện"]
         for e in self.events:
-            where = f"{e.locality} ({e.level})" if e.locality else "(không rõ địa phương)"
+            level = LEVELS["vi"].get(e.level, e.level)
+            where = f"{e.locality} ({level})" if e.locality else "(không rõ địa phương)"
             lines.append(f"  {e.date}  {where:<34} {e.action or '-':<12} {e.body or ''}  [{e.passage_id}]")
         if self.undated:
             lines.append(f"  không rõ ngày diễn ra: {', '.join(self.undated)}")

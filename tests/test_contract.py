@@ -89,7 +89,9 @@ def test_search_filters(cli_index):
 def test_ask_list_question_of_the_user(cli_index):
     proc = tracuu("ask", "which districts reviewed Quyết định 290?", "--index", cli_index, "--json")
     out = json.loads(proc.stdout)
-    assert set(out) == {"question", "answer", "abstained", "citations", "items", "confidence", "candidates"}
+    # direct/direct_citation: the third round's fields, null where no span is cut (CONTRACT.md)
+    assert set(out) == {"question", "answer", "abstained", "citations", "items", "confidence", "candidates",
+                        "direct", "direct_citation"}
     assert not out["abstained"]
     cited = {c["doc_id"] for c in out["citations"]}
     assert cited == {"000_ac480bf2e3db7916.txt", "003_ea7666a5d156f620.txt", "004_9467f64f0288784b.txt"}

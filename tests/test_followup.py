@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tracuu.contract import FollowUp
+
 TAY_HO_DATE = "Quận Tây Hồ tổ chức hội nghị tổng kết ngày nào?"
 
 
@@ -46,7 +48,7 @@ def test_thanh_xuan_after_tay_ho_answers_about_thanh_xuan(seed_index):
     assert "22/9" in answer.citations[0].quote
     first_line = answer.text.splitlines()[0]
     assert "Quận Thanh Xuân" in first_line and "Quận Tây Hồ" in first_line  # says what it kept and changed
-    assert follow.to_contract()["replaced"] == [{"kind": "place", "old": "Quận Tây Hồ", "new": "Quận Thanh Xuân"}]
+    assert FollowUp.of(follow).model_dump()["replaced"] == [{"kind": "place", "old": "Quận Tây Hồ", "new": "Quận Thanh Xuân"}]
 
 
 def test_a_follow_up_keeps_the_document(seed_index):

@@ -8,6 +8,7 @@ PDF (text layer), scanned PDF, DOCX, ODT and .doc in one; TCVN3 and VNI text, RT
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import unicodedata
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from bench.evaluate import check_answer
 from bench.make_documents import make_docx, make_odt, make_png, make_rtf, make_scanned_pdf, make_text_pdf, paragraphs
 from conftest import CORPUS, EVAL
+from tracuu.contract import AskResponse
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("antiword") is None,
@@ -71,7 +73,7 @@ def ask(idx, qid: str, source: str) -> dict:
     import qa
 
     item = dict(SEED[qid], sources_any=[source])
-    contract = qa.answer(idx, item["question"]).to_contract(qid)
+    contract = AskResponse.of(qa.answer(idx, item["question"]), id=qid).model_dump(mode="json")
     assert not check_answer(item, contract), (check_answer(item, contract), contract["answer"])
     return contract
 
@@ -129,11 +131,11 @@ def test_ui_citation_label_names_the_page(documents):
 
 def test_exports_name_the_file_and_page(documents):
     import qa
-    from report.export import from_answer
+    from report.export import COLUMNS, from_answer
 
     idx, _, _ = documents
     answer = qa.answer(idx, SEED["p03"]["question"])
-    rows = from_answer(idx, answer).to_contract()["rows"]
+    rows = [dict(zip(COLUMNS, r.cells())) for r in from_answer(idx, answer).rows]
     pdf_rows = [r for r in rows if r["source"].split(",")[0].endswith("can-tho.pdf")]
     assert pdf_rows and all(", trang " in r["source"] for r in pdf_rows)
 
@@ -159,3 +161,13 @@ def test_refused_documents_name_the_file_and_lose_nothing(documents, tmp_path):
     assert "zip bomb" in reasons["bom.docx"]
     assert "OLE2" in reasons["hong.doc"]
     assert idx.counts() == before and idx.article("can-tho.pdf") is not None
+
+
+def test_plain_text_citation_names_the_page(documents):
+    """`tracuu ask` without --json says on which page of a PDF the quote is, as the page and exports do."""
+    from test_contract import tracuu
+
+    idx, _, _ = documents
+    text = tracuu("ask", SEED["p03"]["question"], "--index", str(idx.root)).stdout
+    cited = [line for line in text.splitlines() if "can-tho.pdf#" in line]
+    assert cited and all(re.search(r"can-tho\.pdf#\d+, tr\. \d+$", line) for line in cited), text

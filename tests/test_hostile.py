@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import index
 import qa
 from index.ingest.sources import iter_sources, read_sources
+from tracuu.contract import AskResponse
 from tracuu.settings import Settings
 
 from conftest import CORPUS, to_cp1258
@@ -474,7 +475,7 @@ def check_answer(answer, question: str) -> None:
         assert set(item.citations) <= set(numbers)
     if answer.abstained:
         assert not answer.citations
-    json.dumps(answer.to_contract(), ensure_ascii=False)
+    json.dumps(AskResponse.of(answer).model_dump(mode="json"), ensure_ascii=False)
 
 
 @pytest.mark.parametrize("name", sorted(set(HOSTILE_QUESTIONS) - {"long"}))

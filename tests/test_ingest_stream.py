@@ -15,6 +15,7 @@ import pytest
 
 import index
 from index.ingest import dedup
+from tracuu.contract import AskResponse, Hit
 from tracuu.settings import Settings
 
 from fakes import FakeEmbedder
@@ -149,9 +150,9 @@ def test_a_republished_copy_is_merged_and_cites_every_source(tmp_path):
     # Search and answers see the article once and carry every source.
     hits = idx.search("Tổ dân vận khu dân cư quận Tây Hồ", k=10)
     assert "tayho-republished.txt" not in {h.doc_id for h in hits}
-    hit = next(h for h in hits if h.doc_id == original.name).to_contract()
+    hit = Hit.of(next(h for h in hits if h.doc_id == original.name)).model_dump(mode="json")
     assert [s["doc_id"] for s in hit["sources"]] == [original.name, "tayho-republished.txt"]
-    answer = qa.answer(idx, "Quận Tây Hồ đã thành lập bao nhiêu Tổ dân vận khu dân cư?").to_contract()
+    answer = AskResponse.of(qa.answer(idx, "Quận Tây Hồ đã thành lập bao nhiêu Tổ dân vận khu dân cư?")).model_dump(mode="json")
     cited = [c for c in answer["citations"] if c["doc_id"] == original.name]
     assert cited and all(len(c["sources"]) == 2 for c in cited)
     # Idempotent: the copy is unchanged the second time.

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
+from tracuu.contract import Card, Timeline
 
 NEWS = SHARED / "corpus-news" / "vietnews_val.articles.jsonl"
 QD290 = "290-QĐ/TW"
@@ -49,7 +50,7 @@ def test_card_of_290_on_the_seed_corpus(seed_index):
     assert (card.date, card.issuer, card.term) == ("2010-02-25", "Bộ Chính trị", "khóa X")
     assert card.cited_by == CITING_290
     assert card.subject == "Quy chế công tác dân vận của hệ thống chính trị"
-    out = card.to_contract()
+    out = Card.of(card).model_dump(mode="json")
     assert set(out) >= {"id", "name", "date", "issuer", "term", "cited_by", "replaces", "replaced_by"}
     json.dumps(out, ensure_ascii=False)
 
@@ -138,7 +139,7 @@ def test_timeline_of_290(seed_index):
     assert can_tho.sentence.startswith("Chiều 15/7/2020, Ban Thường vụ Thành ủy Cần Thơ")
     passages = {p.passage_id: p for p in seed_index.passages(tay_ho.doc_id)}
     assert tay_ho.sentence in passages[tay_ho.passage_id].text
-    events = t.to_contract()["events"]
+    events = Timeline.of(t).model_dump(mode="json")["events"]
     assert set(events[0]) >= {"date", "locality", "level", "body", "action", "doc_id", "passage_id"}
 
 

@@ -59,3 +59,10 @@ def test_ask_and_search_export(index_dir, tmp_path, fmt):
 def test_format_without_out_is_refused(index_dir):
     proc = tracuu("search", "x", "--format", "csv", "--index", index_dir, check=False)
     assert proc.returncode != 0 and "--out" in proc.stderr
+
+
+def test_timeline_text_names_levels_in_vietnamese(index_dir):
+    """The plain timeline is Vietnamese: a unit's level reads "quận/huyện", not the contract's key."""
+    text = tracuu("timeline", "290-QĐ/TW", "--index", index_dir).stdout
+    assert "Quận Tây Hồ (quận/huyện)" in text and "Thành phố Cần Thơ (tỉnh/thành phố)" in text, text
+    assert "(district)" not in text and "(province)" not in text

@@ -13,6 +13,7 @@ import pytest
 
 import qa
 from bench.evaluate import check_answer
+from tracuu.contract import AskResponse
 
 from conftest import CORPUS
 
@@ -33,7 +34,7 @@ def _params(name: str, failures: set[str] = KNOWN_FAILURES):
 @pytest.mark.slow
 @pytest.mark.parametrize("item", _params("qa_researcher.jsonl") + _params("qa_untouched.jsonl"))
 def test_seed_question(seed_index, item):
-    contract = qa.answer(seed_index, item["question"]).to_contract(id=item["id"])
+    contract = AskResponse.of(qa.answer(seed_index, item["question"]), id=item["id"]).model_dump(mode="json")
     assert not check_answer(item, contract), (check_answer(item, contract), contract["answer"][:300])
 
 
@@ -77,7 +78,7 @@ def news_index(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize("item", _params("qa_news.jsonl"))
 def test_news_question(news_index, item):
-    contract = qa.answer(news_index, item["question"]).to_contract(id=item["id"])
+    contract = AskResponse.of(qa.answer(news_index, item["question"]), id=item["id"]).model_dump(mode="json")
     assert not check_answer(item, contract), (check_answer(item, contract), contract["answer"][:300])
 
 
@@ -113,5 +114,5 @@ def seed_and_cited_news(tmp_path_factory):
 
 @pytest.mark.parametrize("item", _params("qa_news10k.jsonl", NEWS10K_FAILURES))
 def test_question_written_after_the_code(seed_and_cited_news, item):
-    contract = qa.answer(seed_and_cited_news, item["question"]).to_contract(id=item["id"])
+    contract = AskResponse.of(qa.answer(seed_and_cited_news, item["question"]), id=item["id"]).model_dump(mode="json")
     assert not check_answer(item, contract), (check_answer(item, contract), contract["answer"][:300])

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from index.embed.cache import SentenceVectors, embeds_independently
+from tracuu.contract import AskResponse
 
 from conftest import EVAL
 
@@ -93,7 +94,7 @@ def test_answers_with_the_cache_are_the_answers_without_it(seed_index):
     cached = index.open(settings=seed_index.settings, embedder=seed_index.embedder)
     questions = _questions()
     for question in questions + questions[::-1]:  # the second pass answers from a warm cache
-        assert qa.answer(cached, question).to_contract() == qa.answer(uncached, question).to_contract(), question
+        assert AskResponse.of(qa.answer(cached, question)) == AskResponse.of(qa.answer(uncached, question)), question
     assert cached._sentences is not None and cached._sentences.hits > 0
 
 
@@ -183,7 +184,7 @@ def test_bm25_beside_the_embedding_finds_what_one_after_the_other_finds(seed_ind
             searched += bool(found)
         english = beside.candidates_and_vector(f"{question} Tây Hồ", embed=question)
         assert english[0] == after.candidates(f"{question} Tây Hồ", query_vector=after.query_vector(question))
-        assert qa.answer(beside, question).to_contract() == qa.answer(after, question).to_contract(), question
+        assert AskResponse.of(qa.answer(beside, question)) == AskResponse.of(qa.answer(after, question)), question
     assert searched == 3 * len(_questions())
 
 

@@ -69,7 +69,7 @@ def app(seed_index, tmp_path_factory):
     idx = index.open(settings=settings, embedder=seed_index.embedder)
     demo = ui.build_app(idx)
     port = _free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, i18n=ui.i18n())
     try:
         yield f"http://127.0.0.1:{port}/", idx
     finally:

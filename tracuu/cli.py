@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Iterator
 
-from . import __version__
+from . import __version__, web_cli
 from .compare_cli import add_parser as add_compare
 
 EXIT_OK, EXIT_ERROR, EXIT_UNHEALTHY, EXIT_SKIPPED = 0, 2, 1, 3
@@ -43,8 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="add or update articles (.txt .md .html .jsonl .pdf .docx .odt .doc .rtf, "
-                                      "images; files or folders)")
-    p.add_argument("paths", nargs="+")
+                                      "images; files or folders; web pages by URL)")
+    p.add_argument("paths", nargs="*", metavar="PATH_OR_URL", help="files, folders or http(s):// page addresses")
+    web_cli.add_arguments(p, sync=False)
     p.add_argument("--quiet", action="store_true", help="no progress bar (the final summary line stays)")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
                    help="run reading, cleaning, chunking and embedding on a Ray cluster (a local one when no "
@@ -55,8 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sync", help="make the index mirror folders: new and changed files ingested, deleted "
                                     "files' articles removed")
-    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("dirs", nargs="*", metavar="DIR")
     p.add_argument("--watch", action="store_true", help="keep syncing (polling) until interrupted")
+    web_cli.add_arguments(p, sync=True)
     p.add_argument("--quiet", action="store_true", help="no progress bar (summary lines stay)")
     _common(p)
 
@@ -95,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     _export(p)
 
+    sub.add_parser("schema", help="the JSON Schema of every JSON response, one JSON document keyed by name")
     add_compare(sub, _common, _export)
+
     p = sub.add_parser("serve", help="start the web app (ingests the bundled corpus into an empty index)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -164,23 +168,23 @@ def _read_batch(path: str) -> Iterator[dict]:
                 raise SystemExit(f"tracuu: {path}:{number}: not valid JSON ({exc.msg})")
             if not isinstance(item, dict) or not isinstance(item.get("question"), str):
                 raise SystemExit(f'tracuu: {path}:{number}: expected {{"id": str, "question": str}}')
+            if item.get("id") is not None and (not isinstance(item["id"], (str, int)) or isinstance(item["id"], bool)):
+                raise SystemExit(f"tracuu: {path}:{number}: \"id\" must be a string or an integer")
             yield item
 
 
 def _dump(obj) -> None:
+    if hasattr(obj, "model_dump"):  # a contract model (tracuu.contract)
+        obj = obj.model_dump(mode="json")
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
 def cmd_ingest(args) -> int:
-    from .ingest_cli import ingest
-
-    return ingest(args, _open(args))
+    return web_cli.ingest_command(args, lambda: _open(args))  # files as before; URLs, sitemaps, feeds
 
 
 def cmd_sync(args) -> int:
-    from .ingest_cli import sync
-
-    return sync(args, _open(args))
+    return web_cli.sync_command(args, lambda: _open(args))  # folders as before; --feeds FILE
 
 
 def cmd_remove(args) -> int:
@@ -210,23 +214,26 @@ def _write_export(args, table) -> None:
 
 
 def cmd_search(args) -> int:
+    from .answering import hits as search
+    from .contract import Hit, SearchBatchLine, SearchResponse
+
     idx = _open(args)
     filters = _filters_of(args)
     if args.queries:
         for item in _read_batch(args.queries):
-            hits = idx.search(item["question"], args.k, filters=filters)
-            _dump({"id": item.get("id"), "hits": [h.to_contract() for h in hits]})
+            found = search(idx, item["question"], args.k, filters=filters)
+            _dump(SearchBatchLine(id=item.get("id"), hits=[Hit.of(h) for h in found]))
         return EXIT_OK
     if not args.query:
         raise SystemExit("tracuu search: give a QUERY or --queries FILE.jsonl")
     _check_export(args)
-    hits = idx.search(args.query, args.k, filters=filters)
+    hits = search(idx, args.query, args.k, filters=filters)
     if args.out:
         from report.export import from_hits
 
         _write_export(args, lambda: from_hits(idx, args.query, hits))
     if args.json:
-        _dump({"query": args.query, "hits": [h.to_contract() for h in hits]})
+        _dump(SearchResponse(query=args.query, hits=[Hit.of(h) for h in hits]))
     else:
         for rank, hit in enumerate(hits, start=1):
             found = "+".join(sorted(hit.retrievers))
@@ -235,39 +242,27 @@ def cmd_search(args) -> int:
     return EXIT_OK
 
 
-def _answer(idx, question: str, previous: str | None, filters):
-    """(answer, follow-up or None): a follow-up keeps what it does not name from the previous question;
-    "what is this document" is answered from its card (report.ask)."""
-    from report.ask import answer
-
-    return answer(idx, question, filters=filters, previous=previous)
-
-
-def _contract(answer, follow, id=None) -> dict:
-    out = answer.to_contract(id=id)
-    if follow is not None:
-        out["follow_up"] = follow.to_contract()
-    return out
-
-
 def cmd_ask(args) -> int:
+    from .answering import answer as ask, ask as ask_contract
+    from .contract import AskResponse
+
     idx = _open(args)
     filters = _filters_of(args)
     if args.questions:
         for item in _read_batch(args.questions):
-            answer, follow = _answer(idx, item["question"], item.get("follow_up") or args.follow_up, filters)
-            _dump(_contract(answer, follow, id=item.get("id")))
+            _dump(ask_contract(idx, item["question"], filters=filters,
+                               previous=item.get("follow_up") or args.follow_up, id=item.get("id")))
         return EXIT_OK
     if not args.question:
         raise SystemExit("tracuu ask: give a QUESTION or --questions FILE.jsonl")
     _check_export(args)
-    answer, follow = _answer(idx, args.question, args.follow_up, filters)
+    answer, follow = ask(idx, args.question, filters=filters, previous=args.follow_up)
     if args.out:
         from report.export import from_answer
 
         _write_export(args, lambda: from_answer(idx, answer))
     if args.json:
-        _dump(_contract(answer, follow))
+        _dump(AskResponse.of(answer, follow))
     else:
         print(answer.render_text())
     return EXIT_OK
@@ -275,6 +270,7 @@ def cmd_ask(args) -> int:
 
 def cmd_docs(args) -> int:
     from report.cards import registry
+    from tracuu.contract import Card, DocumentsResponse
 
     reg = registry(_open(args))
     if args.ref:
@@ -283,11 +279,11 @@ def cmd_docs(args) -> int:
             print(f"tracuu docs: no document in the index matches {args.ref!r}; `tracuu docs` lists them",
                   file=sys.stderr)
             return EXIT_UNHEALTHY
-        _dump(found[0].to_contract()) if args.json else print(found[0].render_text())
+        _dump(Card.of(found[0])) if args.json else print(found[0].render_text())
         return EXIT_OK
     cards = reg.all()
     if args.json:
-        _dump({"documents": [c.to_contract() for c in cards]})
+        _dump(DocumentsResponse(documents=[Card.of(c) for c in cards]))
     else:
         for card in cards:
             print(f"{card.id:<16} {len(card.cited_by):>3} bài  {card.name[:110]}")
@@ -296,6 +292,7 @@ def cmd_docs(args) -> int:
 
 def cmd_timeline(args) -> int:
     from report.timeline import timeline
+    from tracuu.contract import Timeline
 
     _check_export(args)
     idx = _open(args)
@@ -305,10 +302,16 @@ def cmd_timeline(args) -> int:
 
         _write_export(args, lambda: from_timeline(idx, result))
     if args.json:
-        _dump(result.to_contract())
+        _dump(Timeline.of(result))
     else:
         print(result.render_text())
     return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from .contract import schemas
+
+    return _dump(schemas()) or EXIT_OK
 
 
 def cmd_serve(args) -> int:

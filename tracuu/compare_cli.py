@@ -41,8 +41,11 @@ def run(args: argparse.Namespace) -> int:
     result = compare(_open(args), args.subject, args.by)
     if fmt:
         print(f"tracuu: wrote {write(to_table(result), fmt, args.out)} ({fmt})", file=sys.stderr)
-    if args.json:
-        sys.stdout.write(json.dumps(result.to_contract(), ensure_ascii=False) + "\n")
+    if args.json:  # through the contract's model, as GET /api/compare answers
+        from .contract import CompareResponse
+
+        out = CompareResponse.model_validate(result.to_contract()).model_dump(mode="json")
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     else:
         print(result.render_text())
     return 0

@@ -84,6 +84,19 @@ class Settings:
     # an upload does not wait for a merge; index/store/merges.py).
     merges: MergeMode = "inline"
     sync_poll_s: float = 2.0  # `tracuu sync --watch`: seconds between two looks at the folders
+    # Web pages (index/ingest/web): one request to a host at most every web_host_delay_s (a longer
+    # robots.txt Crawl-delay wins, up to 60 s); web_timeout_s per read; a bigger page is refused, as is a
+    # chain of more redirects; a feed or sitemap gives at most web_max_urls pages. The page fetches at
+    # most web_paste_limit pasted URLs, and only from public hosts unless web_page_private_hosts.
+    web_host_delay_s: float = 1.0
+    web_timeout_s: float = 20.0
+    web_max_page_bytes: int = 5 * 1024 * 1024
+    web_max_redirects: int = 5
+    web_max_urls: int = 1000
+    web_contact: str = ""  # added to the User-Agent (a URL or e-mail where site owners can reach you)
+    web_paste_limit: int = 20
+    web_page_private_hosts: bool = False
+    web_feed_poll_s: float = 600.0  # `tracuu sync --feeds … --watch`: a feed is not news by the second
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, **overrides) -> "Settings":

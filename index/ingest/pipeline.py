@@ -41,6 +41,7 @@ class IngestReport:
     unchanged: tuple[str, ...] = ()
     skipped: tuple[SkippedInput, ...] = ()
     merged: tuple[str, ...] = ()  # republished copies stored as extra sources of another article
+    merged_into: tuple[str, ...] = ()  # the article each of ``merged`` was merged into, in the same order
     passages_added: int = 0
     passages_embedded: int = 0  # vectors computed now (the rest came from the cache)
     seconds: float = 0.0
@@ -125,6 +126,7 @@ class _Run:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
+    merged_into: list[str] = field(default_factory=list)
     skipped: list[SkippedInput] = field(default_factory=list)
     files: int = 0
     last_path: str | None = None
@@ -144,7 +146,8 @@ class _Run:
     def report(self) -> IngestReport:
         return IngestReport(
             added=tuple(self.added), updated=tuple(self.updated), unchanged=tuple(self.unchanged),
-            skipped=tuple(self.skipped), merged=tuple(self.merged), passages_added=self.passages,
+            skipped=tuple(self.skipped), merged=tuple(self.merged), merged_into=tuple(self.merged_into),
+            passages_added=self.passages,
             passages_embedded=self.embedded, seconds=time.perf_counter() - self.started,
             embed_seconds=self.embed_seconds, batches=self.batches, embed_cpu_seconds=self.embed_cpu_seconds,
         )
@@ -246,6 +249,7 @@ def _embed(ctx: Context, run: _Run, known: dict[str, str], deletes: Sequence[str
         if article.doc_id in run.added:
             run.added.remove(article.doc_id)
         run.merged.append(article.doc_id)
+        run.merged_into.append(match[0])
     fresh = [p for p, _ in run.ready[first_new:]]
     run.fresh.clear()
     if given:  # cached like vectors embedded here, so embed_missing below finds them

@@ -76,10 +76,6 @@ class SourceRecord:
     synced_at: str | None
     canonical: bool  # False for a republished copy merged into another article
 
-    def to_contract(self) -> dict:
-        return {"doc_id": self.doc_id, "path": self.path, "line": self.line, "url": self.url, "date": self.date,
-                "title": self.title, "synced_at": self.synced_at}
-
 
 @dataclass(frozen=True)
 class DuplicateRow:
@@ -157,8 +153,8 @@ def sources_of(conn: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, li
     return out
 
 
-def merged_sources(conn: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, tuple[dict, ...]]:
-    """doc_id → all its sources as contract dicts, only for articles that have merged copies."""
+def merged_sources(conn: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, tuple[SourceRecord, ...]]:
+    """doc_id → all its sources, only for articles that have merged copies."""
     if not has_tables(conn):
         return {}
     merged: set[str] = set()
@@ -168,7 +164,7 @@ def merged_sources(conn: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str
             f"SELECT DISTINCT canonical_id FROM duplicates WHERE canonical_id IN ({marks})", chunk))
     if not merged:
         return {}
-    return {d: tuple(s.to_contract() for s in found) for d, found in sources_of(conn, merged).items()}
+    return {d: tuple(found) for d, found in sources_of(conn, merged).items()}
 
 
 # --- sync files ------------------------------------------------------------------------------------

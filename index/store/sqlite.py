@@ -271,13 +271,16 @@ def pid_of(conn: sqlite3.Connection, passage_id: str) -> int | None:
 
 
 def article_meta(conn: sqlite3.Connection, doc_ids: Iterable[str]) -> dict[str, tuple[str, str | None, str | None]]:
-    """doc_id → (title, url, date), for building hits without loading article texts."""
+    """doc_id → (title, url, date), for building hits without loading article texts. The date is the
+    publication date, else the date of the event the article reports (as the corpus table and the exports
+    show it): an article without a dateline still shows when it happened on its evidence cards."""
     ids = sorted(set(doc_ids))
     out: dict[str, tuple[str, str | None, str | None]] = {}
     for chunk in _chunks(ids, 900):
         marks = ",".join("?" * len(chunk))
         for doc_id, title, url, date in conn.execute(
-            f"SELECT doc_id, title, url, date FROM articles WHERE doc_id IN ({marks})", chunk
+            "SELECT doc_id, title, url, COALESCE(date, json_extract(entities, '$.event_date'))"
+            f" FROM articles WHERE doc_id IN ({marks})", chunk
         ):
             out[doc_id] = (title, url, date)
     return out
