@@ -10,7 +10,6 @@ cores.
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from typing import TYPE_CHECKING, Literal
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import Response
 
+from tracuu import limits
 from tracuu.contract import (MAX_QUESTION_CHARS, AskRequest, AskResponse, Card, CompareResponse, DocumentsResponse,
                              ExportRequest, Filters, SearchRequest, SearchResponse, Timeline)
 
@@ -26,57 +26,20 @@ if TYPE_CHECKING:
 
 __all__ = ["create_api", "MAX_REQUEST_BYTES"]
 
-MAX_REQUEST_BYTES = 64 * 1024  # a question is at most a few kB; nothing larger is ever needed here
+MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # the same limits at every door (tracuu/limits.py)
 _MEDIA = {"csv": "text/csv; charset=utf-8",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "md": "text/markdown; charset=utf-8"}
 
 
-class _BodyLimit:
-    """ASGI middleware: 413 for a body over the limit, by its Content-Length or while it streams in."""
-
-    def __init__(self, app, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            return await _too_large(send, self.limit)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _too_large(send, self.limit)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _too_large(send, limit: int) -> None:
-    body = json.dumps({"detail": f"request body over {limit} bytes"}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
 
 
 def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, workers: int = 4) -> FastAPI:
     from index import FilterError, SearchFilters
+    from tracuu import doors
 
-    api = FastAPI(title="tracuu", version="1", docs_url="/api/docs-ui", redoc_url=None,
+    api = FastAPI(title="tracuu", version="1", docs_url=None, redoc_url=None, dependencies=doors.bearer_docs(),
                   description="Cited search and question answering over Vietnamese news articles "
                               "(the JSON of `tracuu ask|search|docs|timeline --json`).")
     gate = threading.BoundedSemaphore(workers)
@@ -88,8 +51,8 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
         with gate:
             try:
                 return fn()
-            except FilterError as exc:
-                raise HTTPException(status_code=422, detail=str(exc)) from None
+            except (FilterError, limits.LimitError) as exc:
+                raise HTTPException(status_code=422, detail=limits.scrub(str(exc))) from None
 
     # Every path answers through the door the CLI and the Gradio API use (tracuu.answering), and returns
     # the contract's models, so /openapi.json publishes each response's schema.
@@ -111,6 +74,7 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
                                           description="a reference or a subject; all cards when absent")):
         from report.cards import registry
 
+        ref = guarded(lambda: limits.optional_text(ref, "ref", 200))
         reg = guarded(lambda: registry(index))
         if not ref:
             return DocumentsResponse(documents=[Card.of(c) for c in reg.all()])
@@ -124,7 +88,7 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
     def timeline(q: str = Query(max_length=MAX_QUESTION_CHARS, description="a reference, subject, place or query")):
         from report.timeline import timeline as build
 
-        return Timeline.of(guarded(lambda: build(index, q)))
+        return Timeline.of(guarded(lambda: build(index, limits.text(q, "q"))))
 
     @api.get("/api/compare", summary="Figures across localities side by side (as `tracuu compare --json`)",
              response_model=CompareResponse)
@@ -132,7 +96,7 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
                 by: Literal["locality", "year"] = Query(default="locality", description="one row per locality or year")):
         from report.compare import compare as build
 
-        return CompareResponse.model_validate(guarded(lambda: build(index, q, by)).to_contract())
+        return CompareResponse.model_validate(guarded(lambda: build(index, limits.text(q, "q"), by)).to_contract())
 
     @api.post("/api/export", summary="An answer, search result, timeline or comparison as CSV, XLSX, DOCX or Markdown",
               response_class=Response, responses={200: {"content": {m: {} for m in _MEDIA.values()},
@@ -158,17 +122,31 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
         return Response(data, media_type=_MEDIA[req.format],
                         headers={"Content-Disposition": f'attachment; filename="tracuu-{req.kind}.{req.format}"'})
 
-    api.add_middleware(_BodyLimit, limit=max_request_bytes)
+    from tracuu.rest_articles import install
+
+    install(api, index, max_request_bytes)  # articles, try-it page, errors, sign-in, body limits
+    return api
+
+
+def build_server(index: "Index", blocks, *, host: str = "127.0.0.1", port: int = 7860, **gradio_kwargs) -> FastAPI:
+    """The REST API with the Gradio app mounted at "/": one app, the same limits and sign-in at every door."""
+    import gradio as gr
+
+    from index.store.accounts import Accounts
+
+    accounts = Accounts(index.root)
+    auth = (lambda name, password: accounts.check_password(name, password) is not None) if accounts.any_users() else None
+    api = create_api(index)
+    gr.mount_gradio_app(api, blocks, path="/", server_name=host, server_port=port, auth=auth,
+                        auth_message="tracuu: đăng nhập · sign in", **gradio_kwargs)
     return api
 
 
 def serve(index: "Index", blocks, *, host: str = "127.0.0.1", port: int = 7860, **gradio_kwargs) -> None:
     """Serve the REST API and the Gradio app (mounted at "/") from one server (blocking)."""
-    import gradio as gr
     import uvicorn
 
-    api = create_api(index)
-    gr.mount_gradio_app(api, blocks, path="/", server_name=host, server_port=port, **gradio_kwargs)
+    api = build_server(index, blocks, host=host, port=port, **gradio_kwargs)
     print(f"tracuu: serving http://{host}:{port}/ (REST API under /api/, schema at /openapi.json)",
           file=sys.stderr, flush=True)
     uvicorn.run(api, host=host, port=port, log_level="warning")

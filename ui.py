@@ -68,10 +68,10 @@ def ensure_corpus(index: "Index") -> "IngestReport | None":
 
 
 def _filters(docs, localities, years):
-    from index import SearchFilters
+    """Filter values checked at the door (tracuu/limits.py) before they reach the index."""
+    from tracuu import limits
 
-    return SearchFilters(docs=tuple(docs or ()), localities=tuple(localities or ()),
-                         years=tuple(int(y) for y in (years or ())))
+    return limits.filters(docs, localities, years).search_filters()
 
 
 def _facet_choices(index: "Index"):
@@ -93,8 +93,11 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     from index import FilterError
     from tracuu import answering as door  # the one door every transport asks through
+    from tracuu import limits, web_accounts
 
     V = LABELS["vi"]
+    web_accounts.temp_dir(index)  # before any component: Gradio's files stay under the index, then go
+    FilterError = (FilterError, limits.LimitError)  # noqa: N806 - both are the user's input refused
 
     # What the answer and search panels show is kept per session as a language-free view, so that switching
     # the interface language re-renders it instead of leaving the old language on screen.
@@ -112,23 +115,28 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     def ask_html(question, docs, localities, years, lang, history):
         """One turn of the conversation: a question after another one follows it up (ui_report.ask_turn)."""
-        files = None
-        if not (question or "").strip():
+        files, view = None, None
+        try:
+            question = limits.text(question)
+        except limits.LimitError as exc:
+            question, view = "", ("filter_error", exc.message(_lang(lang)))
+        if view is None and not question.strip():
             view = ("empty", None)
-        else:
+        elif view is None:
             try:
                 answer, _, history = ui_report.ask_turn(index, question, _filters(docs, localities, years), history)
                 view, files = ("answer", answer), ui_report.answer_exports(index, answer)
             except FilterError as exc:
-                view = ("filter_error", str(exc))
+                view = ("filter_error", limits.scrub(exc))
         return render_view(view, lang), view, history, ui_report.render_history(history, _lang(lang)), files
 
     def search_html(query, k, docs, localities, years, lang):
         try:
-            view = ("hits", (query or "", door.hits(index, query or "", int(k or 10),
-                                                    filters=_filters(docs, localities, years))))
+            query = limits.text(query, "query")
+            view = ("hits", (query, door.hits(index, query, limits.k_value(k or 10),
+                                              filters=_filters(docs, localities, years))))
         except FilterError as exc:
-            view = ("filter_error", str(exc))
+            view = ("filter_error", exc.message(_lang(lang)) if isinstance(exc, limits.LimitError) else limits.scrub(exc))
         files = ui_report.hits_exports(index, *view[1]) if view[0] == "hits" and view[1][1] else None
         return render_view(view, lang), view, files
 
@@ -137,18 +145,20 @@ def build_app(index: "Index") -> "gr.Blocks":
         """Answer a question with citations; returns the `tracuu ask --json` contract object. ``follow_up``:
         the previous question, when this one follows it up."""
         try:
-            return door.ask(index, question, filters=_filters(docs, localities, years),
-                            previous=follow_up or None).model_dump(mode="json")
+            return door.ask(index, limits.text(question), filters=_filters(docs, localities, years),
+                            previous=limits.optional_text(follow_up, "follow_up") or None).model_dump(mode="json")
         except FilterError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(limits.scrub(exc)) from None
 
     def api_search(query: str, k: int = 10, docs: list[str] | None = None, localities: list[str] | None = None,
                    years: list[int] | None = None) -> dict:
         """Ranked passages; returns the `tracuu search --json` contract object."""
         try:
-            return door.search(index, query, int(k), filters=_filters(docs, localities, years)).model_dump(mode="json")
+            query = limits.text(query, "query")
+            return door.search(index, query, limits.k_value(k),
+                               filters=_filters(docs, localities, years)).model_dump(mode="json")
         except FilterError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(limits.scrub(exc)) from None
 
     def counts_html(lang):
         a, p = index.counts()
@@ -187,22 +197,35 @@ def build_app(index: "Index") -> "gr.Blocks":
 
     pick_row.__annotations__["evt"] = gr.SelectData  # a real class: Gradio injects the event by annotation
 
-    def upload(files, lang, progress=gr.Progress()):
+    def upload(files, lang, request: gr.Request, progress=gr.Progress()):
         from tracuu.progress import render
 
-        report = ingest_uploads(files, index, _lang(lang), lambda p: progress(
-            (p.articles, p.total) if p.total else None, desc=render(p)))
+        try:
+            if not web_accounts.may_write(index, request):
+                report = f'<div class="tr-out"><p class="bad">{esc(web_accounts.T[_lang(lang)]["no_right"])}</p></div>'
+            else:
+                report = ingest_uploads(files, index, _lang(lang), lambda p: progress(
+                    (p.articles, p.total) if p.total else None, desc=render(p)), user=web_accounts.actor(index, request))
+        finally:
+            web_accounts.forget(files)  # Gradio's copies: never left to download, refused or not
         return (report, gr.update(value=None), *refresh(lang))
 
-    def fetch_urls(text, lang, progress=gr.Progress()):  # the pasted URLs: ui_uploads.ingest_urls
+    upload.__annotations__["request"] = gr.Request  # a real class: Gradio injects the request by annotation
+
+    def fetch_urls(text, lang, request: gr.Request, progress=gr.Progress()):  # the pasted URLs: ui_uploads.ingest_urls
         from tracuu.progress import render
 
-        report = ingest_urls(text, index, _lang(lang), lambda p: progress(None, desc=render(p)))
+        if not web_accounts.may_write(index, request):  # fetching adds articles: editors only, as uploads
+            report = f'<div class="tr-out"><p class="bad">{esc(web_accounts.T[_lang(lang)]["no_right"])}</p></div>'
+        else:
+            report = ingest_urls(text, index, _lang(lang), lambda p: progress(None, desc=render(p)))
         return (report, gr.update(value=""), *refresh(lang))
+
+    fetch_urls.__annotations__["request"] = gr.Request
 
     with warnings.catch_warnings():  # css on Blocks still works in Gradio 6 (launch() reads it) but warns
         warnings.simplefilter("ignore")
-        demo = gr.Blocks(title=V["title"], css=CSS, analytics_enabled=False)
+        demo = gr.Blocks(title=V["title"], css=CSS, analytics_enabled=False, delete_cache=web_accounts.DELETE_CACHE)
     with demo:
         with gr.Row(equal_height=True, elem_id="header-row"):
             title = gr.Markdown(f"## {V['title']}", elem_id="app-title")
@@ -251,6 +274,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                                         column_widths=["25%", "9%", "11%", "12%", "8%", "10%", "11%", "14%"])
                 pick = gr.Dropdown([], label=V["pick"], elem_id="pick")
                 viewer = gr.HTML(js_on_load=None, elem_id="viewer")
+                controls = web_accounts.CorpusControls(index)
 
         filter_inputs = [docs, places, years]
         answer_view, hits_view = gr.State(None), gr.State(None)
@@ -263,10 +287,12 @@ def build_app(index: "Index") -> "gr.Blocks":
             trigger(search_html, [query, k, *filter_inputs, lang], [hits, hits_view, hits_files],
                     api_visibility="private", show_progress="minimal")
         refreshed = [docs, places, years, articles, pick, counts]
-        files.upload(upload, [files, lang], [upload_report, files, *refreshed], api_visibility="private",
-                     concurrency_limit=1)
+        uploaded = files.upload(upload, [files, lang], [upload_report, files, *refreshed], api_visibility="private",
+                                concurrency_limit=1)
         fetch_btn.click(fetch_urls, [urls_box, lang], [upload_report, urls_box, *refreshed], api_visibility="private",
                         concurrency_limit=1)
+        controls.wire(lang, pick, files, uploaded, refresh, refreshed)
+        demo.load(controls.on_load, [lang], controls.load_outputs, api_visibility="private")
         pick.change(show_article, [pick, lang], viewer, api_visibility="private")
         articles.select(pick_row, [articles], pick, api_visibility="private")
         # A language picked while the page loads must win over the language the load started with.
@@ -309,4 +335,6 @@ def launch(index: "Index", host: str = "127.0.0.1", port: int = 7860) -> None:
     cap = max(index.settings.max_upload_bytes * 4, 20 * 1024 * 1024)  # Gradio's own cap; ours is checked per file
     from rest import serve  # the REST API and this app from one server
 
-    serve(index, app, host=host, port=port, max_file_size=cap, show_error=True, css=CSS, i18n=i18n())
+    # show_error=False: an unexpected exception shows a plain "Error", never a Python message; refusals
+    # are gr.Error, which is always shown.
+    serve(index, app, host=host, port=port, max_file_size=cap, show_error=False, css=CSS, i18n=i18n())

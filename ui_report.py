@@ -6,10 +6,12 @@ the corpus goes through ``ui_render.esc``.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracuu import limits
 from ui_render import esc
 
 if TYPE_CHECKING:
@@ -96,6 +98,10 @@ def render_card(index: "Index", query: str, lang: str = "vi") -> str:
     from report.timeline import events_of
 
     L = T[lang]
+    try:
+        query = limits.text(query, "ref", limits.MAX_FILTER_CHARS)
+    except limits.LimitError as exc:
+        return f'<div class="tr-out tr-card"><p class="bad">{esc(exc.message(lang))}</p></div>'
     found = registry(index).find(query or "") if (query or "").strip() else []
     if not found:
         return f'<div class="tr-out tr-card"><p>{esc(L["none"].format(q=query or ""))}</p></div>'
@@ -125,6 +131,12 @@ def timeline_view(index: "Index", query: str, lang: str = "vi"):
     from report.export import from_timeline
     from report.timeline import LEVELS, timeline
 
+    try:
+        query = limits.text(query, "q")
+    except limits.LimitError as exc:
+        import gradio as gr
+
+        raise gr.Error(exc.message(lang)) from None
     result = timeline(index, query or "")
     levels = LEVELS[lang]
     rows = [[e.date, e.locality, levels.get(e.level, e.level), e.locality_now, e.body or "", e.action, e.title, e.passage_id]
@@ -168,7 +180,11 @@ def export_files(index: "Index", table, stem: str) -> list[str]:
     """The evidence table in the four formats, in a fresh temporary folder Gradio may serve from."""
     from report.export import FORMATS, write
 
-    folder = Path(tempfile.mkdtemp(prefix="tracuu-export-"))
+    # Under Gradio's temporary folder, which the app keeps inside the index and deletes (tracuu/web_accounts.py).
+    base = os.environ.get("GRADIO_TEMP_DIR")
+    if base:
+        Path(base).mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="tracuu-export-", dir=base or None))
     return [str(write(table, fmt, folder / f"tracuu-{stem}.{fmt}")) for fmt in FORMATS]
 
 

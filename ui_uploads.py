@@ -60,7 +60,7 @@ def save_uploads(files: Sequence[str], index: "Index", lang: str = "vi") -> tupl
     accepted: list[tuple[str, Path]] = []
     refused: list[tuple[str, str]] = []
     if folder.is_symlink():
-        return [], [(Path(f).name, f"{folder} is a symlink; refusing to write through it") for f in files]
+        return [], [(Path(f).name, "the uploads folder is a symlink; refusing to write through it") for f in files]
     folder.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     for src in files:
@@ -127,27 +127,20 @@ def _copy_limited(src: str, dest: Path, limit: int) -> None:
         os.close(fd_in)
 
 
-def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi", on_progress=None) -> str:
-    """Save, ingest and describe uploads as HTML (what was added, or why each file was refused).
-    ``on_progress`` gets the ingest's ``IngestProgress`` (the app draws Gradio's bar from it)."""
-    from index import IndexBusyError
+def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi", on_progress=None, *,
+                   user: str = "web") -> str:
+    """Save, ingest (within the upload budget, audited as ``user``) and describe uploads as HTML (what was
+    added, or why each file was refused). ``on_progress`` gets the ingest's ``IngestProgress``."""
+    from tracuu.corpus_ops import ingest_uploads as ingest
 
     L = LABELS[lang]
     accepted, refused = save_uploads(list(files or []), index, lang)
-    report = None
-    if accepted:
-        try:
-            report = index.ingest([dest for _, dest in accepted], on_progress=on_progress)
-        except IndexBusyError:
-            return f'<div class="tr-out"><p class="bad">{esc(L["busy"])}</p></div>'
-        shown = {str(dest): name for name, dest in accepted}
-        for s in report.skipped:
-            if s.origin in shown:  # the whole file was refused: do not keep it among the uploads
-                refused.append((shown[s.origin], s.reason))
-                Path(s.origin).unlink(missing_ok=True)
-            else:  # one JSONL line, "<path>:<line>"
-                path, _, line = s.origin.rpartition(":")
-                refused.append((f"{shown.get(path, Path(path).name)}:{line}", s.reason))
+    out = ingest(index, accepted, refused, user=user, via="page", on_progress=on_progress)
+    if out.failed:
+        why = L[out.failed].format(passages=index.settings.upload_max_passages,
+                                   seconds=round(index.settings.upload_max_seconds))
+        return f'<div class="tr-out"><p class="bad">{esc(why)}</p></div>'
+    report, refused = out.report, out.refused
     items = []
     if report is not None:
         for key, ids in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):

@@ -52,7 +52,8 @@ def serve_in_thread(index, port: int | None = None):
         thread.join(timeout=10)
 
 
-def run_load(base: str, clients: int = 20, requests: int = 10) -> dict:
+def run_load(base: str, clients: int = 20, requests: int = 10, tokens: list[str] | None = None) -> dict:
+    """``tokens``: API tokens of signed-in users (client c sends tokens[c % len]); none on an open server."""
     import httpx
 
     if not base.startswith(("http://127.0.0.1", "http://localhost")):
@@ -62,7 +63,8 @@ def run_load(base: str, clients: int = 20, requests: int = 10) -> dict:
     lock = threading.Lock()
 
     def client(c: int) -> None:
-        with httpx.Client(base_url=base, timeout=120) as http:
+        auth = {"Authorization": f"Bearer {tokens[c % len(tokens)]}"} if tokens else {}
+        with httpx.Client(base_url=base, timeout=120, headers=auth) as http:
             for r in range(requests):
                 method, path, body = REQUESTS[(c + r) % len(REQUESTS)]
                 started = time.perf_counter()

@@ -74,10 +74,16 @@ class _Articles:
             place = entities.primary_locality
             locality = now_label(place) if place else ""
             date = entities.event_date or (article.date if article else None) or ""
-            source = (article.url or article.origin) if article else doc_id
+            # A file is shown by its name: an export leaves the server, its folders stay.
+            source = (article.url or _file_name(article.origin)) if article else doc_id
             self._seen[doc_id] = (locality, date, source)
         locality, date, source = self._seen[doc_id]
         return locality, date, f"{source}, trang {page}" if page else source
+
+
+def _file_name(origin: str) -> str:
+    """'/srv/x/uploads/a.jsonl:12' → 'a.jsonl:12'; 'a.txt' stays."""
+    return Path(origin.replace("\\", "/")).name if origin else origin
 
 
 def _sentence_citing(text: str, n: int) -> str:

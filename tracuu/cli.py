@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     _common(p)
+    __import__("tracuu.users_cli").users_cli.add_parsers(sub, _common)  # users, audit
 
     p = sub.add_parser("doctor", help="check that database, vectors and keyword index agree")
     _common(p)
@@ -188,8 +189,9 @@ def cmd_sync(args) -> int:
 
 
 def cmd_remove(args) -> int:
+    from .corpus_ops import cli_user, remove  # an uploaded file goes with its article; audited
     idx = _open(args)
-    removed = idx.remove(args.doc_ids)
+    removed = remove(idx, args.doc_ids, user=cli_user(), via="cli")
     for doc_id in args.doc_ids:
         if doc_id not in removed:
             print(f"tracuu: no article {doc_id!r} in {idx.root}", file=sys.stderr)
@@ -268,60 +270,16 @@ def cmd_ask(args) -> int:
     return EXIT_OK
 
 
-def cmd_docs(args) -> int:
-    from report.cards import registry
-    from tracuu.contract import Card, DocumentsResponse
-
-    reg = registry(_open(args))
-    if args.ref:
-        found = reg.find(args.ref)
-        if not found:
-            print(f"tracuu docs: no document in the index matches {args.ref!r}; `tracuu docs` lists them",
-                  file=sys.stderr)
-            return EXIT_UNHEALTHY
-        _dump(Card.of(found[0])) if args.json else print(found[0].render_text())
-        return EXIT_OK
-    cards = reg.all()
-    if args.json:
-        _dump(DocumentsResponse(documents=[Card.of(c) for c in cards]))
-    else:
-        for card in cards:
-            print(f"{card.id:<16} {len(card.cited_by):>3} bài  {card.name[:110]}")
-    return EXIT_OK
-
-
-def cmd_timeline(args) -> int:
-    from report.timeline import timeline
-    from tracuu.contract import Timeline
-
-    _check_export(args)
-    idx = _open(args)
-    result = timeline(idx, args.subject)
-    if args.out:
-        from report.export import from_timeline
-
-        _write_export(args, lambda: from_timeline(idx, result))
-    if args.json:
-        _dump(Timeline.of(result))
-    else:
-        print(result.render_text())
-    return EXIT_OK
-
-
-def cmd_schema(args) -> int:
-    from .contract import schemas
-
-    return _dump(schemas()) or EXIT_OK
-
-
 def cmd_serve(args) -> int:
     from dataclasses import replace
 
     import index
     import ui
 
-    # A server's writes (uploads) return once their segment is committed; merges follow on a thread.
-    idx = index.open(settings=replace(_settings(args), merges="background"))
+    __import__("tracuu.users_cli").users_cli.refuse_open_host(args)  # beyond loopback only with accounts
+    # Uploads return once committed (merges on a thread); an upload's article makes ≤ upload_max_passages.
+    s = _settings(args)
+    idx = index.open(settings=replace(s, merges="background", max_article_passages=s.upload_max_passages))
     ui.ensure_corpus(idx)
     ui.launch(idx, host=args.host, port=args.port)
     return EXIT_OK
@@ -373,13 +331,31 @@ def cmd_bench(args) -> int:
     return run_bench(args)
 
 
+# Commands whose handlers live in their own modules (cli.py keeps the parser and the shared helpers).
+COMMAND_MODULES = ("tracuu.report_cli", "tracuu.users_cli", "tracuu.compare_cli")
+
+
+def _handler(command: str):
+    import importlib
+
+    name = f"cmd_{command}"
+    if name in globals():
+        return globals()[name]
+    for module in COMMAND_MODULES:
+        found = getattr(importlib.import_module(module), name, None)
+        if found is not None:
+            return found
+    raise LookupError(f"no handler for {command!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # OpenMP threads that spin while waiting make the C engine ~15x slower when other processes share
     # the cores (measured: 780 ms vs 52 ms per query); passive waiting costs nothing when they don't.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    handler = getattr(args, "handler", None) or globals()[f"cmd_{args.command}"]
+    users_cli = __import__("tracuu.users_cli").users_cli  # users, audit; ingest and sync are audited
+    handler = users_cli.audited(_handler(args.command))
     from index import FilterError, IndexBusyError, ModelMismatchError
 
     try:

@@ -1,6 +1,6 @@
 """`tracuu compare REF_OR_TOPIC [--by locality|year] [--json] [--format csv|xlsx|docx|md --out FILE]`:
-figures across localities side by side (``report.compare``), each cell cited to its sentence. The parser
-registers ``run`` as the command's handler, so ``tracuu.cli`` only adds the subcommand."""
+figures across localities side by side (``report.compare``), each cell cited to its sentence. ``tracuu.cli``
+adds the subcommand and finds ``cmd_compare`` here (``COMMAND_MODULES``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import argparse
 import json
 import sys
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "cmd_compare"]
 
 
 def add_parser(sub, common, export) -> None:
@@ -20,7 +20,6 @@ def add_parser(sub, common, export) -> None:
     p.add_argument("--json", action="store_true")
     common(p)
     export(p)
-    p.set_defaults(handler=run)
 
 
 def _open(args):
@@ -30,7 +29,7 @@ def _open(args):
     return index.open(settings=Settings.load(args.index, **({"model": args.model} if args.model else {})))
 
 
-def run(args: argparse.Namespace) -> int:
+def cmd_compare(args: argparse.Namespace) -> int:
     from report.compare import compare, to_table
     from report.export import export_format, write
 

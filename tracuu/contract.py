@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer
+
+from tracuu import limits
 
 if TYPE_CHECKING:
     from index.records import Hit as HitRecord
@@ -29,7 +31,7 @@ __all__ = ["AskRequest", "SearchRequest", "ExportRequest", "Filters", "Source", 
            "DocumentsResponse", "Event", "Timeline", "CompareResponse", "RESPONSES", "schemas",
            "MAX_QUESTION_CHARS"]
 
-MAX_QUESTION_CHARS = 4000
+MAX_QUESTION_CHARS = limits.MAX_QUESTION_CHARS
 QuestionId = Union[str, int, None]  # as the --questions/--queries line gave it
 
 
@@ -53,6 +55,12 @@ class Filters(BaseModel):
     docs: list[str] = Field(default=[], max_length=20, description="document references, e.g. 290-QĐ/TW")
     localities: list[str] = Field(default=[], max_length=20, description="locality names, diacritics optional")
     years: list[int] = Field(default=[], max_length=20)
+
+    # Every door checks its input in tracuu/limits.py: controls made spaces, lone surrogates refused.
+    _docs = field_validator("docs", "localities")(lambda v, info: list(limits.values(v, info.field_name)))
+    _years = field_validator("years")(lambda v: list(limits.years(v)))
+    _texts = field_validator("question", "query", "text", "follow_up", check_fields=False)(
+        lambda v, info: limits.optional_text(v, info.field_name))
 
 
 class AskRequest(Filters):

@@ -83,6 +83,13 @@ class Settings:
     # with a compact index), "background" on a thread of the open index after it returns (the web app:
     # an upload does not wait for a merge; index/store/merges.py).
     merges: MergeMode = "inline"
+    # A server's budget per upload (Settings of `tracuu serve`): an article making more passages than
+    # max_article_passages is refused before it is embedded (0: no limit, as for the command line, where
+    # a long report is expected), and an upload still running after upload_max_seconds is stopped and
+    # what it added removed. A 46 kB .docx once made 1,000 passages and held the writer 140 s.
+    max_article_passages: int = 0
+    upload_max_passages: int = 1500
+    upload_max_seconds: float = 300.0
     sync_poll_s: float = 2.0  # `tracuu sync --watch`: seconds between two looks at the folders
     # Web pages (index/ingest/web): one request to a host at most every web_host_delay_s (a longer
     # robots.txt Crawl-delay wins, up to 60 s); web_timeout_s per read; a bigger page is refused, as is a

@@ -103,6 +103,21 @@ def too_long(article: Article, settings: "Settings") -> SkippedInput | None:
         "JSONL line) or raise the limit"))
 
 
+def _refuse_passages(run: "_Run", article: Article, passages: int, settings: "Settings") -> bool:
+    """An article over ``Settings.max_article_passages`` (a server's per-upload budget; 0: no limit) is
+    skipped with the reason before it is embedded, which is where its time would go."""
+    limit = settings.max_article_passages
+    if not limit or passages <= limit:
+        return False
+    for ids in (run.added, run.updated):
+        if article.doc_id in ids:
+            ids.remove(article.doc_id)
+    run.skipped.append(SkippedInput(article.origin, (
+        f"the article makes {passages:,} passages, over this server's limit of {limit:,} per upload: "
+        "split it into smaller files")))
+    return True
+
+
 @dataclass
 class Context:
     """What a writing pass needs: the open writer connection and everything to prepare and embed."""
@@ -236,7 +251,10 @@ def _embed(ctx: Context, run: _Run, known: dict[str, str], deletes: Sequence[str
         match = None if article.doc_id in known else _best_match(ctx.conn, article, sig, run.ready, deletes,
                                                                  ctx.settings.dedup_threshold)
         if match is None:
-            run.ready.append((staged.prepared if staged is not None else prepare(article, ctx.settings), sig))
+            prepared = staged.prepared if staged is not None else prepare(article, ctx.settings)
+            if _refuse_passages(run, article, len(prepared.passages), ctx.settings):
+                continue
+            run.ready.append((prepared, sig))
             if staged is not None:
                 given.update(staged.vectors)
                 run.embed_seconds += staged.embed_seconds
