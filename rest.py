@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import Response
 
 from tracuu import limits
-from tracuu.contract import (MAX_QUESTION_CHARS, AskRequest, AskResponse, Card, DocumentsResponse, ExportRequest,
-                             Filters, SearchRequest, SearchResponse, Timeline)
+from tracuu.contract import (MAX_QUESTION_CHARS, AskRequest, AskResponse, Card, CompareResponse, DocumentsResponse,
+                             ExportRequest, Filters, SearchRequest, SearchResponse, Timeline)
 
 if TYPE_CHECKING:
     from index.api import Index
@@ -88,7 +88,15 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
 
         return Timeline.of(guarded(lambda: build(index, limits.text(q, "q"))))
 
-    @api.post("/api/export", summary="An answer, search result or timeline as CSV, XLSX, DOCX or Markdown",
+    @api.get("/api/compare", summary="Figures across localities side by side (as `tracuu compare --json`)",
+             response_model=CompareResponse)
+    def compare(q: str = Query(max_length=MAX_QUESTION_CHARS, description="a reference, subject, place or topic"),
+                by: Literal["locality", "year"] = Query(default="locality", description="one row per locality or year")):
+        from report.compare import compare as build
+
+        return CompareResponse.model_validate(guarded(lambda: build(index, limits.text(q, "q"), by)).to_contract())
+
+    @api.post("/api/export", summary="An answer, search result, timeline or comparison as CSV, XLSX, DOCX or Markdown",
               response_class=Response, responses={200: {"content": {m: {} for m in _MEDIA.values()},
                                                         "description": "the file, as an attachment"}})
     def export(req: ExportRequest) -> Response:
@@ -100,6 +108,10 @@ def create_api(index: "Index", *, max_request_bytes: int = MAX_REQUEST_BYTES, wo
                 return ex.from_answer(index, answer(index, req.text, filters=filters(req), previous=req.follow_up)[0])
             if req.kind == "search":
                 return ex.from_hits(index, req.text, hits(index, req.text, req.k, filters=filters(req)))
+            if req.kind == "compare":
+                from report.compare import compare, to_table
+
+                return to_table(compare(index, req.text))
             from report.timeline import timeline as build
 
             return ex.from_timeline(index, build(index, req.text))

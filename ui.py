@@ -23,6 +23,7 @@ except ModuleNotFoundError:  # an editable install made before ui_render was lis
     _spec.loader.exec_module(_render)
     from ui_render import CSS, LABELS, article_rows, esc, render_answer, render_article, render_hits
 
+import ui_compare
 import ui_report
 from ui_i18n import LOCALE_JS, i18n  # noqa: F401 (the app's surface: launch and the tests pass i18n())
 from ui_uploads import ingest_uploads, ingest_urls, safe_name, save_uploads, upload_label, upload_types  # noqa: F401
@@ -266,6 +267,7 @@ def build_app(index: "Index") -> "gr.Blocks":
                 hits_files = gr.File(label=ui_report.T["vi"]["export"], file_count="multiple", interactive=False,
                                      elem_id="hits-files")
             ui_report.add_tabs(index, lang)
+            ui_compare.add_tab(index, lang)
             with gr.Tab(V["corpus_tab"], id="corpus") as corpus_tab:
                 files = gr.File(file_count="multiple", file_types=list(upload_types()), label=upload_label("vi"),
                                 elem_id="upload", height=150)

@@ -56,8 +56,9 @@ class EvidenceRow:
 @dataclass(frozen=True)
 class EvidenceTable:
     heading: str  # the question, query or timeline it comes from
-    rows: tuple[EvidenceRow, ...]
+    rows: tuple[EvidenceRow, ...]  # or any rows with ``cells()`` matching ``columns``
     summary: str = ""  # the answer text, when there is one
+    columns: tuple[str, ...] = COLUMNS  # a comparison brings its own (report.compare.to_table)
 
 
 class _Articles:
@@ -151,7 +152,7 @@ def _neutralise(value):
 def _csv(table: EvidenceTable) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(table.columns)
     for r in table.rows:
         writer.writerow([_neutralise(c) for c in r.cells()])
     return buf.getvalue().encode("utf-8-sig")
@@ -164,7 +165,7 @@ def _xlsx(table: EvidenceTable) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "evidence"
-    ws.append(list(COLUMNS))
+    ws.append(list(table.columns))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in table.rows:
@@ -192,9 +193,9 @@ def _docx(table: EvidenceTable) -> bytes:
     doc.add_heading(table.heading or "tracuu", level=1)
     if table.summary:
         doc.add_paragraph(table.summary)
-    grid = doc.add_table(rows=1, cols=len(COLUMNS))
+    grid = doc.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
-    for cell, name in zip(grid.rows[0].cells, COLUMNS):
+    for cell, name in zip(grid.rows[0].cells, table.columns):
         cell.text = name
         for run in cell.paragraphs[0].runs:
             run.bold = True
@@ -217,8 +218,8 @@ def _md(table: EvidenceTable) -> bytes:
     lines = [f"# {_md_cell(table.heading)}", ""]
     if table.summary:
         lines += [table.summary.replace("<", "&lt;").replace(">", "&gt;"), ""]
-    lines.append("| " + " | ".join(COLUMNS) + " |")
-    lines.append("|" + "---|" * len(COLUMNS))
+    lines.append("| " + " | ".join(_md_cell(c) for c in table.columns) + " |")
+    lines.append("|" + "---|" * len(table.columns))
     lines += ["| " + " | ".join(_md_cell(c) for c in r.cells()) + " |" for r in table.rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
 

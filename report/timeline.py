@@ -24,7 +24,7 @@ from index.text.places import find_localities
 if TYPE_CHECKING:
     from index.api import Index
 
-__all__ = ["Event", "Timeline", "timeline", "events_of", "ACTIONS", "LEVELS"]
+__all__ = ["Event", "Timeline", "timeline", "events_of", "scope_of", "ACTIONS", "LEVELS"]
 # A unit's level as a person reads it (the contract's ``level`` stays the English key).
 LEVELS = {"vi": {"province": "tỉnh/thành phố", "district": "quận/huyện", "ward": "phường/xã"},
           "en": {"province": "province", "district": "district", "ward": "ward/commune"}}
@@ -122,7 +122,9 @@ def events_of(index: "Index", doc_ids) -> tuple[list[Event], list[str]]:
     return events, sorted(undated)
 
 
-def _scope(index: "Index", query: str) -> tuple[Scope, str, set[str]]:
+def scope_of(index: "Index", query: str) -> tuple[Scope, str, set[str]]:
+    """What a query covers: a document (the articles citing it), a locality (the articles about it), or the
+    articles its best passages come from."""
     from .cards import registry
 
     cards = registry(index).find(query)
@@ -142,6 +144,6 @@ def _scope(index: "Index", query: str) -> tuple[Scope, str, set[str]]:
 
 def timeline(index: "Index", query: str) -> Timeline:
     """The events of the articles a document reference, subject, locality or query names, by date."""
-    scope, label, docs = _scope(index, query.strip())
+    scope, label, docs = scope_of(index, query.strip())
     events, undated = events_of(index, sorted(docs))
     return Timeline(query=query, scope=scope, label=label, events=tuple(events), undated=tuple(undated))

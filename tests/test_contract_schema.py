@@ -102,6 +102,7 @@ def openapi(seed_index) -> dict:
     ("/api/search", "post", {"SearchResponse"}),
     ("/api/documents", "get", {"Card", "DocumentsResponse"}),
     ("/api/timeline", "get", {"Timeline"}),
+    ("/api/compare", "get", {"CompareResponse"}),
 ])
 def test_openapi_publishes_each_response(openapi, path, method, names):
     schema = openapi["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]

@@ -13,6 +13,7 @@ from typing import Iterator
 
 from . import __version__, web_cli
 from .shell import add_commands, cmd_prepare, cmd_shell  # noqa: F401 (main finds cmd_* in globals())
+from .compare_cli import add_parser as add_compare
 
 EXIT_OK, EXIT_ERROR, EXIT_UNHEALTHY, EXIT_SKIPPED = 0, 2, 1, 3
 
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     _export(p)
 
     sub.add_parser("schema", help="the JSON Schema of every JSON response, one JSON document keyed by name")
+    add_compare(sub, _common, _export)
 
     p = sub.add_parser("serve", help="start the web app (ingests the bundled corpus into an empty index)")
     p.add_argument("--host", default="127.0.0.1")
@@ -337,7 +339,7 @@ def cmd_bench(args) -> int:
 
 
 # Commands whose handlers live in their own modules (cli.py keeps the parser and the shared helpers).
-COMMAND_MODULES = ("tracuu.report_cli", "tracuu.users_cli")
+COMMAND_MODULES = ("tracuu.report_cli", "tracuu.users_cli", "tracuu.compare_cli")
 
 
 def _handler(command: str):

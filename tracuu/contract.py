@@ -77,7 +77,7 @@ class SearchRequest(Filters):
 
 
 class ExportRequest(Filters):
-    kind: Literal["ask", "search", "timeline"] = "ask"
+    kind: Literal["ask", "search", "timeline", "compare"] = "ask"
     text: str = Field(max_length=MAX_QUESTION_CHARS, description="the question, query or timeline subject")
     follow_up: str | None = Field(default=None, max_length=MAX_QUESTION_CHARS)
     format: Literal["csv", "xlsx", "docx", "md"] = "csv"
@@ -298,10 +298,13 @@ class Column(_Model):
 
 
 class Cell(_Model):
+    _omit_when_none: ClassVar[frozenset[str]] = frozenset({"of"})
     value: str = Field(description="the figure as printed")
     n: int
     doc_id: str
     passage_id: str
+    noun: str = Field(default="", description="the counted noun as this sentence prints it")
+    of: str | None = Field(default=None, description="the total it is part of, as printed (10.272 of 39.427)")
 
 
 class CompareRow(_Model):
@@ -309,11 +312,31 @@ class CompareRow(_Model):
     locality: str
     date: str | None
     cells: dict[str, Cell] = Field(description="by column key; a missing figure is absent")
+    locality_2025: str = Field(default="", description="where the locality lies since 1 July 2025, when that changed")
+    level: str = ""
+    doc_ids: list[str] = []
+
+
+class CompareQuote(_Model):
+    """A cited sentence: the ``n`` of a cell."""
+    n: int
+    doc_id: str
+    passage_id: str
+    title: str
+    text: str = Field(description="the sentence that prints the figure, verbatim")
+    url: str | None
+    date: str | None
 
 
 class CompareResponse(_Model):
     columns: list[Column]
     rows: list[CompareRow]
+    citations: list[CompareQuote] = []
+    query: str = ""
+    scope: str = ""
+    label: str = ""
+    by: str = "locality"
+    left_out: list[str] = Field(default=[], description="articles in scope with no known locality (or date)")
 
 
 RESPONSES: tuple[type[BaseModel], ...] = (AskResponse, SearchResponse, SearchBatchLine, Card, DocumentsResponse,
