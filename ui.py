@@ -316,12 +316,13 @@ def build_app(index: "Index") -> "gr.Blocks":
                     gr.update(value=L["search"]), gr.update(label=upload_label(_lang(lang))),
                     gr.update(value=table(lang), label=L["articles"]), gr.update(label=L["pick"]), *rerender,
                     *(gr.update(label=ui_report.T[_lang(lang)]["export"]) for _ in range(2)),
-                    gr.update(value=ui_report.T[_lang(lang)]["new_chat"]), gr.update(label=L["examples"]))
+                    gr.update(value=ui_report.T[_lang(lang)]["new_chat"]), gr.update(label=L["examples"]),
+                    gr.update(label=L["paste_urls"]), gr.update(value=L["fetch_urls"]))
 
         lang.change(relabel, [lang, answer_view, hits_view],
                     [title, lang, counts, filters_box, docs, places, years, ask_tab, search_tab, corpus_tab, question,
                      ask_btn, query, k, search_btn, files, articles, pick, answer, hits, answer_files,
-                     hits_files, new_chat, examples.dataset],
+                     hits_files, new_chat, examples.dataset, urls_box, fetch_btn],
                     api_visibility="private")
         gr.api(api_ask, api_name="ask")
         gr.api(api_ask_follow_up, api_name="ask_follow_up")
