@@ -1,6 +1,7 @@
 """Question answering over an index: every answer sentence quotes a passage and cites it.
 
-Public surface: ``answer(index, question, filters=...)`` and the records ``Answer``, ``Citation``, ``Item``.
+Public surface: ``answer(index, question, filters=..., previous=...)`` — the one door every caller asks
+through — and the records ``Answer``, ``Citation``, ``Item``.
 """
 
 from __future__ import annotations

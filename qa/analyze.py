@@ -16,6 +16,8 @@ from index.text.places import find_localities
 from index.records import DocRef, Locality, LocalityLevel
 from index.text.refs import find_refs, fold, fold_with_offsets, has_diacritics
 
+from .question.documents import SUBJECT_RE
+from .question.years import YEAR, YEAR_RE
 from .forms import Role, TimeAsk, asked_role, asks_yes_no, persons_named, time_asked
 from .offices import Office, asked_office
 
@@ -64,9 +66,6 @@ _LIST_RE = re.compile(
 _MONEY_RE = re.compile(
     r"\b(?:bao nhieu tien|tong so tien|so tien|kinh phi|ngan sach|how much money|amount of money|"
     r"how much funding|funding|budget|how much did .{1,40} cost)\b")
-_SUBJECT_RE = re.compile(
-    r"\b(?:ve viec gi|ve van de gi|ve gi|noi dung gi|noi dung la gi|noi dung ra sao|la gi|about what|"
-    r"what is .{0,40}about|what does .{0,40}(?:say|cover|concern)|what is the subject)\b")
 _WHERE_RE = re.compile(r"\b(?:o dau|tai dau|where|in which places|noi nao|nhung noi)\b")
 
 # ---------------------------------------------------------------- asked level
@@ -143,10 +142,9 @@ _QUESTION_PHRASE_RE = re.compile(
 
 _MONTHS_EN = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
-_MONTH_VI_RE = re.compile(r"\bthang\s+(\d{1,2})\s*(?:/|nam|,)\s*((?:19|20)\d\d)\b")
-_MONTH_NUM_RE = re.compile(r"(?<![\d/])(\d{1,2})/((?:19|20)\d\d)\b")
-_MONTH_EN_RE = re.compile(r"\b(" + "|".join(_MONTHS_EN) + r")\s+(?:of\s+)?((?:19|20)\d\d)\b")
-_YEAR_RE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d])")
+_MONTH_VI_RE = re.compile(rf"\bthang\s+(\d{{1,2}})\s*(?:/|nam|,)\s*({YEAR})\b")
+_MONTH_NUM_RE = re.compile(rf"(?<![\d/])(\d{{1,2}})/({YEAR})\b")
+_MONTH_EN_RE = re.compile(r"\b(" + "|".join(_MONTHS_EN) + rf")\s+(?:of\s+)?({YEAR})\b")
 _TOKEN_RE = re.compile(r"[^\W_]+")
 
 
@@ -198,7 +196,7 @@ def analyze(question: str) -> QuestionAnalysis:
         ym = (int(m.group(2)), _MONTHS_EN[m.group(1)])
         if ym not in months:
             months.append(ym)
-    years = tuple(dict.fromkeys(int(y) for y in _YEAR_RE.findall(no_refs)))
+    years = tuple(dict.fromkeys(int(y) for y in YEAR_RE.findall(no_refs)))
 
     actions = tuple(dict.fromkeys(term for rx, term in _ACTION_RES if rx.search(rest)))
     keywords = _keywords(q, _QUESTION_PHRASE_RE.sub(lambda m: " " * len(m.group()), folded), off, language, accented)
@@ -230,7 +228,7 @@ def analyze(question: str) -> QuestionAnalysis:
         keywords=keywords,
         has_diacritics=accented,
         asks_money=bool(_MONEY_RE.search(rest)),
-        asks_subject=bool(refs) and bool(_SUBJECT_RE.search(rest)),
+        asks_subject=bool(refs) and bool(SUBJECT_RE.search(rest)),
     )
 
 

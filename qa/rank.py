@@ -26,6 +26,8 @@ from index.text.refs import within_one_edit
 from index.text.tokens import pick_variant, tokenize
 from index.records import Hit
 
+from .question.counted import counted_noun  # noqa: F401  (the sentence features read it here)
+
 # Weights of the sentence score (fitted on xquad_vi_dev; README has the sweep).
 W_DENSE = 1.0
 W_LEXICAL = 0.5
@@ -108,17 +110,6 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     from index.text.sentences import split_sentences
 
     return tuple((s, e) for s, e in split_sentences(text) if text[s:e].strip())
-
-
-_COUNTED = re.compile(r"(?:bao nhiêu|mấy)\s+(?:là\s+)?(\w+(?:\s+\w+)?)")
-
-
-def counted_noun(question: str) -> str | None:
-    """The noun a count question counts: 'có bao nhiêu hội viên?' → 'hội viên'."""
-    from index.text.normalize import search_text
-
-    match = _COUNTED.search(search_text(question))
-    return match.group(1) if match else None
 
 
 def fills_slot(sentence: str, noun: str | None) -> bool:

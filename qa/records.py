@@ -59,6 +59,9 @@ class Answer:
     # Runner-up quotes shown, with "possibly", when the confidence is below the calibrated threshold:
     # (quote, citation number) each.
     candidates: tuple[tuple[str, int], ...] = ()
+    # The follow-up this answers (``qa.answer(…, previous=…)``): what it kept from the previous question and
+    # what it changed. The CLI and REST print it beside the answer (``follow_up`` of the contract).
+    follow_up: object | None = None  # a qa.question.followup.FollowUp (not imported: that reads this)
 
     def to_contract(self, id: str | None = None) -> dict:
         out: dict = {}
@@ -87,7 +90,9 @@ class Answer:
             lines.append(f"[{c.n}] {c.hit.title}{when} — {c.hit.passage.passage_id}")
             lines.append(f"    “{c.quote}”")
         if self.abstained and self.related:
-            lines.append("Related passages:" if self.language == "en" else "Đoạn văn liên quan:")
+            from .answers.wording import WORDING
+
+            lines.append(WORDING[self.language].related)
             for hit in self.related:
                 lines.append(f"  - {hit.title} ({hit.passage.passage_id}): {hit.passage.text[:160]}…")
         return "\n".join(lines).rstrip()
