@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from typing import TYPE_CHECKING, Sequence
 from urllib.parse import urlsplit
 
@@ -131,14 +130,6 @@ a.docref { margin-right: .4rem; padding: 0 .3rem; border: 1px solid #94a3b8; bor
 .tr-out ul.report { padding-left: 1.1rem; }
 """
 
-_STOP = set("""của và các những đã đang sẽ là có cho với trong được này nào gì bao nhiêu khi ở tại về theo
-một thì mà không ra lên đến từ do bị như năm ngày nào ai đâu sao thế hay hoặc cũng rất vào nên ấy đó
-which what when where who whom whose how many much the a an of did does do have has had in on to and for
-is are was were be been by at from with about this that these those any""".split())
-
-
-_UBIQUITOUS = {"dân vận", "công tác", "công tác dân", "tác dân", "tác dân vận", "công tác dân vận"}
-
 
 def esc(text: object) -> str:
     """HTML-escape, and turn ``{ } $`` into entities so no template syntax survives in the markup."""
@@ -157,25 +148,10 @@ def safe_url(url: str | None) -> str | None:
 
 
 def query_terms(question: str) -> list[str]:
-    """Phrases of the question worth marking in passages, longest first: every run of two or more
-    consecutive content words (Vietnamese words are mostly two syllables, so single syllables would mark
-    half the text), minus phrases that every article of this corpus repeats, plus numbers ("290")."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFC", question or "").casefold())
-    runs, run = [], []
-    for w in words + [""]:
-        if w and w not in _STOP:
-            run.append(w)
-        else:
-            runs.append(run)
-            run = []
-    terms = {w for w in words if any(ch.isdigit() for ch in w)}
-    for run in runs:
-        for size in range(2, len(run) + 1):
-            for i in range(len(run) - size + 1):
-                phrase = " ".join(run[i : i + size])
-                if phrase not in _UBIQUITOUS:
-                    terms.add(phrase)
-    return sorted(terms, key=lambda w: (-len(w), w))
+    """The question's phrases worth marking in passages, read with the question (``qa.question.terms``)."""
+    from qa.question.terms import query_terms as read_terms
+
+    return read_terms(question)
 
 
 def _mark_terms(text: str, terms: Sequence[str]) -> str:

@@ -1,7 +1,8 @@
 """Question answering over an index: every answer sentence quotes a passage and cites it.
 
-Public surface: ``answer(index, question, filters=...)``, ``search(index, query, k, filters=..., rank=...)``
-(passages in the order answers rank them) and the records ``Answer``, ``Citation``, ``Item``.
+Public surface: ``answer(index, question, filters=..., previous=...)`` — the one door every caller asks
+through — ``search(index, query, k, filters=..., rank=...)`` (passages in the order answers rank them) and
+the records ``Answer``, ``Citation``, ``Item``.
 """
 
 from __future__ import annotations

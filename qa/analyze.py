@@ -16,6 +16,10 @@ from index.text.places import find_localities
 from index.records import DocRef, Locality, LocalityLevel
 from index.text.refs import find_refs, fold, fold_with_offsets, has_diacritics
 
+from .question.documents import SUBJECT_RE
+from .question.years import YEAR, YEAR_RE
+from .question.documents import SUBJECT_RE
+from .question.years import YEAR, YEAR_RE
 from .forms import Role, TimeAsk, asked_role, asks_yes_no, persons_named, time_asked
 from .offices import Office, asked_office
 
@@ -64,9 +68,6 @@ _LIST_RE = re.compile(
 _MONEY_RE = re.compile(
     r"\b(?:bao nhieu tien|tong so tien|so tien|kinh phi|ngan sach|how much money|amount of money|"
     r"how much funding|funding|budget|how much did .{1,40} cost)\b")
-_SUBJECT_RE = re.compile(
-    r"\b(?:ve viec gi|ve van de gi|ve gi|noi dung gi|noi dung la gi|noi dung ra sao|la gi|about what|"
-    r"what is .{0,40}about|what does .{0,40}(?:say|cover|concern)|what is the subject)\b")
 _WHERE_RE = re.compile(r"\b(?:o dau|tai dau|where|in which places|noi nao|nhung noi)\b")
 
 # ---------------------------------------------------------------- asked level
@@ -143,11 +144,13 @@ _QUESTION_PHRASE_RE = re.compile(
 
 _MONTHS_EN = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
-_MONTH_VI_RE = re.compile(r"\bthang\s+(\d{1,2})\s*(?:/|nam|,)\s*((?:19|20)\d\d)\b")
-_MONTH_NUM_RE = re.compile(r"(?<![\d/])(\d{1,2})/((?:19|20)\d\d)\b")
-_MONTH_EN_RE = re.compile(r"\b(" + "|".join(_MONTHS_EN) + r")\s+(?:of\s+)?((?:19|20)\d\d)\b")
-_YEAR_RE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d])")
+_MONTH_VI_RE = re.compile(rf"\bthang\s+(\d{{1,2}})\s*(?:/|nam|,)\s*({YEAR})\b")
+_MONTH_NUM_RE = re.compile(rf"(?<![\d/])(\d{{1,2}})/({YEAR})\b")
+_MONTH_EN_RE = re.compile(r"\b(" + "|".join(_MONTHS_EN) + rf")\s+(?:of\s+)?({YEAR})\b")
 _TOKEN_RE = re.compile(r"[^\W_]+")
+# The languages whose questions name an office in words ``qa.offices`` reads; an English question's office is
+# read from its Vietnamese gloss (qa.answers.fact).
+_OFFICE_READ_IN = frozenset({"vi"})
 
 
 def _blank_spans(folded: str, spans: list[tuple[int, int]]) -> str:
@@ -158,11 +161,9 @@ def _blank_spans(folded: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def analyze(question: str) -> QuestionAnalysis:
-    q = " ".join(question.split())
-    accented = has_diacritics(q)
-    refs = tuple(find_refs(q))
-    locs = tuple(find_localities(q))
+def _folded_without(q: str, refs, locs) -> tuple[str, list[int], str, str]:
+    """(folded question, its offsets, folded without the named documents and places, folded without the
+    documents only): what the patterns read once the names are out of the way."""
     folded, off = fold_with_offsets(q)
     # folded index of each original index, to blank out ref/locality spans
     to_f: dict[int, int] = {}
@@ -175,8 +176,28 @@ def analyze(question: str) -> QuestionAnalysis:
 
     ref_spans = [fspan(r.start, r.end) for r in refs]
     loc_spans = [fspan(loc.start, loc.end) for loc in locs]
-    rest = _blank_spans(folded, ref_spans + loc_spans)  # the question without named things
-    no_refs = _blank_spans(folded, ref_spans)
+    return folded, off, _blank_spans(folded, ref_spans + loc_spans), _blank_spans(folded, ref_spans)
+
+
+def _months_and_years(no_refs: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    months: list[tuple[int, int]] = []
+    for m in (*_MONTH_VI_RE.finditer(no_refs), *_MONTH_NUM_RE.finditer(no_refs)):
+        ym = (int(m.group(2)), int(m.group(1)))
+        if 1 <= ym[1] <= 12 and ym not in months:
+            months.append(ym)
+    for m in _MONTH_EN_RE.finditer(no_refs):
+        ym = (int(m.group(2)), _MONTHS_EN[m.group(1)])
+        if ym not in months:
+            months.append(ym)
+    return tuple(months), tuple(dict.fromkeys(int(y) for y in YEAR_RE.findall(no_refs)))
+
+
+def analyze(question: str) -> QuestionAnalysis:
+    q = " ".join(question.split())
+    accented = has_diacritics(q)
+    refs = tuple(find_refs(q))
+    locs = tuple(find_localities(q))
+    folded, off, rest, no_refs = _folded_without(q, refs, locs)  # rest: the question without named things
 
     named = sorted((r.start, r.end) for r in refs) + sorted((loc.start, loc.end) for loc in locs)
     language = _language(rest, _blank_spans(q, named))
@@ -189,23 +210,14 @@ def analyze(question: str) -> QuestionAnalysis:
         # one item of a list of localities, never one article's sentence.
         answer_type, asks_for_places = "list", True
 
-    months: list[tuple[int, int]] = []
-    for m in (*_MONTH_VI_RE.finditer(no_refs), *_MONTH_NUM_RE.finditer(no_refs)):
-        ym = (int(m.group(2)), int(m.group(1)))
-        if 1 <= ym[1] <= 12 and ym not in months:
-            months.append(ym)
-    for m in _MONTH_EN_RE.finditer(no_refs):
-        ym = (int(m.group(2)), _MONTHS_EN[m.group(1)])
-        if ym not in months:
-            months.append(ym)
-    years = tuple(dict.fromkeys(int(y) for y in _YEAR_RE.findall(no_refs)))
+    months, years = _months_and_years(no_refs)
 
     actions = tuple(dict.fromkeys(term for rx, term in _ACTION_RES if rx.search(rest)))
     keywords = _keywords(q, _QUESTION_PHRASE_RE.sub(lambda m: " " * len(m.group()), folded), off, language, accented)
 
     role, role_verbs = asked_role(rest) if answer_type == "person" else (None, ())
     office = None
-    if answer_type == "person" and role is None and language == "vi":  # English: from its gloss (qa.answers.fact)
+    if answer_type == "person" and role is None and language in _OFFICE_READ_IN:
         office = asked_office(no_refs, q, off, [(loc.start, loc.end) for loc in locs])
     from index.text.admin2025 import new_wards_in
 
@@ -214,7 +226,7 @@ def analyze(question: str) -> QuestionAnalysis:
         asks_office=office,
         role_verbs=role_verbs,
         asks_yes_no=answer_type in ("description", "list") and asks_yes_no(folded),
-        time=time_asked(no_refs, q, years, tuple(months), language),
+        time=time_asked(no_refs, q, years, months, language),
         persons=persons_named(q, [(r.start, r.end) for r in refs] + [(loc.start, loc.end) for loc in locs]),
         new_wards=tuple((name, tuple(olds)) for name, olds in new_wards_in(q)),
         question=question,
@@ -225,12 +237,12 @@ def analyze(question: str) -> QuestionAnalysis:
         asked_level=asked_level,
         asks_for_places=asks_for_places,
         years=years,
-        months=tuple(months),
+        months=months,
         action_terms=actions,
         keywords=keywords,
         has_diacritics=accented,
         asks_money=bool(_MONEY_RE.search(rest)),
-        asks_subject=bool(refs) and bool(_SUBJECT_RE.search(rest)),
+        asks_subject=bool(refs) and bool(SUBJECT_RE.search(rest)),
     )
 
 

@@ -4,7 +4,6 @@ gazetteer's hierarchy (an article about Tây Hồ is also about Hà Nội), and 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, Sequence
 
 from index.records import Article, ArticleEntities
@@ -78,58 +77,6 @@ def names_place(corpus: ArticleReader, doc_id: str, place) -> bool:
 
 # Where a report names its place: well within its first pages; a book-length file is not read to the end.
 _NAME_SCAN_CHARS = 200_000
-
-
-# ---------------------------------------------------------------- what the question pins down, enforced
-
-
-@dataclass(frozen=True)
-class Pinned:
-    """The articles that satisfy every place and document a question names. ``allowed`` is None when the
-    question names neither; ``unmet`` says which constraint no article meets (empty when some do)."""
-
-    allowed: frozenset[str] | None
-    unmet: str = ""  # "quận Hoàn Kiếm", "Quyết định 999", "Quận Thanh Xuân + Quyết định 290"
-
-
-class FacetReader(ArticleReader, Protocol):
-    def docs_with(self, facet: str, values: Sequence[str]) -> set[str]: ...
-
-
-def pinned(corpus: FacetReader, analysis: "QuestionAnalysis", doc_ids: Sequence[str]) -> Pinned:
-    """Articles about every named place (the gazetteer hierarchy: an article about a ward is about its
-    district and city, never the reverse — the locality facet holds an article's place with its parents)
-    and citing every named document. ``doc_ids``: the retrieved articles, also checked on their stored
-    entities (a place the article names outside its primary locality counts)."""
-    if not analysis.localities and not analysis.refs and not analysis.new_wards:
-        return Pinned(None)
-    seen = list(dict.fromkeys(doc_ids))
-    allowed: set[str] | None = None
-    for place in analysis.localities:
-        key = place_key(place.name)
-        docs = set(corpus.docs_with("locality", [key]))
-        docs |= {d for d in seen if key in article_place_keys(corpus.entities(d)) or names_place(corpus, d, place)}
-        if not docs:
-            return Pinned(frozenset(), place.surface or place.full_name)
-        allowed = docs if allowed is None else allowed & docs
-    for name, olds in analysis.new_wards:  # a 2025 ward: an article about any old ward merged into it
-        keys = [place_key(o.name) for o in olds]
-        docs = set(corpus.docs_with("locality", keys))
-        docs |= {d for d in seen if set(keys) & article_place_keys(corpus.entities(d))}
-        if not docs:
-            return Pinned(frozenset(), name)
-        allowed = docs if allowed is None else allowed & docs
-    for ref in analysis.refs:
-        docs = set(corpus.docs_with("doc", [ref.key]))
-        docs |= {d for d in seen if ref.key in {r.key for r in corpus.entities(d).refs}}
-        if not docs:
-            return Pinned(frozenset(), ref.surface)
-        allowed = docs if allowed is None else allowed & docs
-    if not allowed:  # each exists on its own, never together in one article
-        names = [p.surface or p.full_name for p in analysis.localities] + [n for n, _ in analysis.new_wards]
-        names += [r.surface for r in analysis.refs]
-        return Pinned(frozenset(), " + ".join(names))
-    return Pinned(frozenset(allowed))
 
 
 # ---------------------------------------------------------------- time and persons, checked per passage

@@ -79,8 +79,11 @@ def time_asked(folded: str, question: str, years: tuple[int, ...], months: tuple
     keep_months = tuple(ym for ym in months if pinned(str(ym[0])))
     if not keep_years and not keep_months:
         return None
-    parts = [f"tháng {m}/{y}" if language == "vi" else f"{m}/{y}" for y, m in keep_months]
-    parts += [f"năm {y}" if language == "vi" else str(y) for y in keep_years]
+    from .answers.wording import WORDING
+
+    words = WORDING[language]
+    parts = [words.time_month.format(m=m, y=y) for y, m in keep_months]
+    parts += [words.time_year.format(y=y) for y in keep_years]
     return TimeAsk(keep_years, keep_months, ", ".join(parts))
 
 

@@ -1,7 +1,8 @@
 """The mass organisations and bodies of the political system a question may name ("Hội Chữ thập đỏ quận
 Đống Đa có bao nhiêu hội viên?"): a fixed list of the organisations Vietnamese reports name, each with the
 abbreviations reports print ("Hội CTĐ", "MTTQ") and an English name. A question naming one may only be
-answered from an article that names it, as for a place or a document."""
+answered from an article that names it, as for a place or a document. The question is read for them in
+``qa.question.organisations``."""
 
 from __future__ import annotations
 
@@ -36,11 +37,6 @@ ORGANISATIONS = (
     _org("Hội Người cao tuổi", ("người cao tuổi", "hội nct"), r"\bnguoi cao tuoi\b|\belderly association\b"),
     _org("Hội Khuyến học", ("khuyến học",), r"\bkhuyen hoc\b|\bstudy promotion\b"),
 )
-
-
-def asked_organisations(question: str) -> tuple[Organisation, ...]:
-    folded = fold(question).lower()
-    return tuple(o for o in ORGANISATIONS if o.asked.search(folded))
 
 
 def names_organisation(text: str, organisation: Organisation) -> bool:

@@ -26,6 +26,8 @@ from index.text.refs import within_one_edit
 from index.text.tokens import pick_variant, tokenize
 from index.records import Hit
 
+from .question.counted import counted_noun  # noqa: F401  (the sentence features read it here)
+
 # Weights of the sentence score (fitted on xquad_vi_dev; README has the sweep).
 W_DENSE = 1.0
 W_LEXICAL = 0.5
@@ -108,17 +110,6 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     from index.text.sentences import split_sentences
 
     return tuple((s, e) for s, e in split_sentences(text) if text[s:e].strip())
-
-
-_COUNTED = re.compile(r"(?:bao nhiêu|mấy)\s+(?:là\s+)?(\w+(?:\s+\w+)?)")
-
-
-def counted_noun(question: str) -> str | None:
-    """The noun a count question counts: 'có bao nhiêu hội viên?' → 'hội viên'."""
-    from index.text.normalize import search_text
-
-    match = _COUNTED.search(search_text(question))
-    return match.group(1) if match else None
 
 
 def fills_slot(sentence: str, noun: str | None) -> bool:
@@ -265,6 +256,33 @@ def _covered(tokens: set[str], weights: dict[str, float]) -> float:
     return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
 
 
+def competing_passages(hits: Sequence[Hit], top_passages: int, fills) -> list[tuple[int, Hit, list[tuple[int, int]]]]:
+    """(hit index, hit, sentence spans) of the passages whose sentences compete: every sentence of the top
+    ones, and of the lower ones (down to SLOT_FROM_TOP) those ``fills`` accepts — the count of the noun
+    asked about, or what the caller wants (an amount of money)."""
+    passages = [(i, hit, list(sentence_spans(hit.passage.text))) for i, hit in enumerate(hits[:top_passages])]
+    if fills:
+        for i, hit in enumerate(hits[top_passages:SLOT_FROM_TOP], start=top_passages):
+            spans = [(s, e) for s, e in sentence_spans(hit.passage.text) if fills(hit.passage.text[s:e])]
+            if spans:
+                passages.append((i, hit, spans))
+    return passages
+
+
+def sentence_covers(question: str, lexical, passages, sentences, given: Sequence[str],
+                    folded: bool) -> list[tuple[float, float]]:
+    """(words, word pairs) of the question each sentence covers, IDF-weighted; the words its article
+    satisfies as a whole (``given``) count as covered. ``sentences``: tuples whose first item is the hit
+    index and last the text."""
+    given_words = {i: set(tokenize(given[i], folded=folded, bigrams=True)) for i, _, _ in passages if i < len(given)}
+    words = [set(tokenize(text, folded=folded)) | given_words.get(i, set()) for i, *_, text in sentences]
+    pairs = [set(tokenize(text, folded=folded, bigrams=True)) | given_words.get(i, set())
+             for i, *_, text in sentences]
+    weights = _pool_weights(idf_weights(question, lexical), words)
+    pair_weights = _pool_weights(idf_weights(question, lexical, phrases=True), pairs)
+    return [(_covered(w, weights), _covered(p, pair_weights)) for w, p in zip(words, pairs)]
+
+
 def rank_sentences(
     question: str,
     answer_type: str,
@@ -290,25 +308,13 @@ def rank_sentences(
     folded = pick_variant(question) == "folded"
     noun = counted_noun(question) if answer_type == "count" else None
     asked_refs = _asked_refs(question) if answer_type == "date" else set()
-    passages = [(i, hit, sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top_passages])]
+    # "126 chi hội" answers "bao nhiêu chi hội" wherever retrieval ranked its passage: such sentences
+    # of the lower passages compete too (their rank still counts against them).
+    passages = competing_passages(hits, top_passages, (lambda t: fills_slot(t, noun)) if noun else None)
     sentences = [(i, hit, s, e, hit.passage.text[s:e]) for i, hit, spans in passages for s, e in spans]
-    if noun:
-        # "126 chi hội" answers "bao nhiêu chi hội" wherever retrieval ranked its passage: such sentences
-        # of the lower passages compete too (their rank still counts against them).
-        for i, hit in enumerate(hits[top_passages:SLOT_FROM_TOP], start=top_passages):
-            spans = [(s, e) for s, e in sentence_spans(hit.passage.text) if fills_slot(hit.passage.text[s:e], noun)]
-            if spans:
-                passages.append((i, hit, spans))
-                sentences.extend((i, hit, s, e, hit.passage.text[s:e]) for s, e in spans)
     if not sentences:
         return []
-    given_words = {i: set(tokenize(given[i], folded=folded, bigrams=True)) for i, _, _ in passages if i < len(given)}
-    words = [set(tokenize(text, folded=folded)) | given_words.get(i, set()) for i, *_, text in sentences]
-    pairs = [set(tokenize(text, folded=folded, bigrams=True)) | given_words.get(i, set())
-             for i, *_, text in sentences]
-    weights = _pool_weights(idf_weights(question, lexical), words)
-    pair_weights = _pool_weights(idf_weights(question, lexical, phrases=True), pairs)
-    covers = [(_covered(w, weights), _covered(p, pair_weights)) for w, p in zip(words, pairs)]
+    covers = sentence_covers(question, lexical, passages, sentences, given, folded)
     titles = [hit.title.replace("_", " ") for _, hit, _ in passages]  # file-name titles read as words
     title_of = {i: k for k, (i, _, _) in enumerate(passages)}
     vectors = np.asarray(encode_sentences(titles + [text for *_, text in sentences]), dtype=np.float32)

@@ -5,18 +5,11 @@ news holds what a price *was*; quoting it as today's is a confident wrong answer
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Callable, Iterable
 
-from index.text import fold
+from .question.today import asks_about_today
 
-# Matched folded (no tone marks, lower case). Not "bây giờ" / "hiện nay" / "now": "what is the city now
-# called?" asks for the present state an encyclopaedia article gives, not for today's news.
-_TODAY = re.compile(r"\b(?:hom nay|today|tonight|toi nay)\b")
-
-
-def asks_about_today(question: str) -> bool:
-    return bool(_TODAY.search(fold(question)))
+__all__ = ["asks_about_today", "today", "dated_today", "today_label"]
 
 
 def today() -> dt.date:
@@ -32,5 +25,7 @@ def dated_today(doc_ids: Iterable[str], date_of: Callable[[str], str | None], on
 
 
 def today_label(lang: str, on: dt.date | None = None) -> str:
+    from .answers.wording import WORDING
+
     day = on or today()
-    return f"hôm nay ({day.day:02d}/{day.month:02d}/{day.year})" if lang == "vi" else f"today ({day.isoformat()})"
+    return WORDING[lang].today.format(day=day.day, month=day.month, year=day.year, iso=day.isoformat())

@@ -54,6 +54,9 @@ class Answer:
     # the citation it comes from (qa.direct); None for a free-form question or an abstention.
     direct: str | None = None
     direct_citation: int | None = None
+    # The follow-up this answers (``qa.answer(…, previous=…)``): what it kept from the previous question and
+    # what it changed. The CLI and REST print it beside the answer (``follow_up`` of the contract).
+    follow_up: object | None = None  # a qa.question.followup.FollowUp (not imported: that reads this)
 
     def render_text(self) -> str:
         words = TEXT_WORDS.get(self.language, TEXT_WORDS["vi"])
@@ -63,7 +66,9 @@ class Answer:
             lines.append(f"[{c.n}] {c.hit.title}{when} — {c.hit.passage.passage_id}{_page(c.hit, words)}")
             lines.append(f"    “{c.quote}”")
         if self.abstained and self.related:
-            lines.append(words["related"])
+            from .answers.wording import WORDING  # the one wording table (imported here: it reads records)
+
+            lines.append(WORDING[self.language].related)
             for hit in self.related:
                 lines.append(f"  - {hit.title} ({hit.passage.passage_id}{_page(hit, words)}): "
                              f"{hit.passage.text[:160]}…")
@@ -72,8 +77,7 @@ class Answer:
 
 # The plain-text rendering's own words; a passage of a paged file (PDF) says its page, as the page and the
 # exports do.
-TEXT_WORDS = {"vi": {"page": "tr. {page}", "related": "Đoạn văn liên quan:"},
-              "en": {"page": "p. {page}", "related": "Related passages:"}}
+TEXT_WORDS = {"vi": {"page": "tr. {page}"}, "en": {"page": "p. {page}"}}
 
 
 def _page(hit: Hit, words: dict) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from index.records import Article, ArticleEntities, Candidate, Hit, SearchFilters
+from index.records import Article, ArticleEntities, Candidate, Hit, Passage, SearchFilters
 
 from .constraints import article_place_keys, place_key
 from .gloss import Gloss, gloss
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from index.api import Index
 
     from .analyze import QuestionAnalysis
+    from .cards import Registry
     from .learned import Models
 
 
@@ -73,6 +74,15 @@ class Corpus:
 
     def lexical(self):
         return self.index.lexical()
+
+    def passages(self, doc_id: str) -> list[Passage]:
+        return self.index.passages(doc_id)
+
+    def cards(self) -> "Registry":
+        """The document cards of the index's committed generation (``qa.cards``)."""
+        from .cards import registry
+
+        return registry(self.index)
 
     def encode_sentences(self, texts: Sequence[str]) -> "np.ndarray":
         return self.index.encode_sentences(texts)

@@ -127,7 +127,8 @@ def test_today_is_a_checked_time(mixed_index, monkeypatch):
 
 
 def test_an_organisation_the_question_names_is_checked(mixed_index):
-    from qa.organisations import asked_organisations, names_organisation
+    from qa.organisations import names_organisation
+    from qa.question.organisations import asked_organisations
 
     (red_cross,) = asked_organisations("How many members does the Red Cross of Dong Da have?")
     assert names_organisation("Quận ủy chỉ đạo Hội CTĐ từ quận đến cơ sở", red_cross)

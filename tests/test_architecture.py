@@ -140,3 +140,89 @@ def test_every_package_names_its_public_surface():
                if path.name == "__init__.py" and name.split(".")[0] in ("index", "qa", "report")
                and "__all__" not in path.read_text(encoding="utf-8")]
     assert not missing, f"packages without __all__: {missing}"
+
+
+# ---------------------------------------------------------------- the question is read once (issue 24)
+
+# The modules that read the raw question: the question package and the two parsers it builds on, plus
+# ``qa.offices`` (the office a question names, read by ``qa.analyze``) and ``qa.gloss`` (an English
+# question's Vietnamese rendering). The sentence scorers (``qa.rank``, ``qa.learned``) compare the question's
+# numbers, dates and capitalised words with each sentence's through one pattern for both: a comparison,
+# listed here so that it stays the only other exception.
+QUESTION_READERS = ("qa.question", "qa.analyze", "qa.forms", "qa.offices", "qa.gloss")
+SENTENCE_SCORERS = ("qa.rank", "qa.learned")
+_PATTERN_METHODS = {"search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split"}
+# What the code names the raw question text (a Question record is read by its fields, never by a pattern).
+_RAW_NAMES = {"question", "asked", "previous", "follow_up", "query"}
+
+
+def _is_pattern(node: ast.expr) -> bool:
+    """``re`` itself, a compiled pattern constant (``_TODAY``, ``YEAR_RE``) or a local named so."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return name == "re" or name.lstrip("_").isupper() or "pattern" in name.lower() or name.endswith("_re")
+
+
+def _reads_raw_question(node: ast.expr) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id in _RAW_NAMES:
+            return True
+        if isinstance(sub, ast.Attribute) and sub.attr == "text" and isinstance(sub.value, ast.Name) \
+                and sub.value.id in _RAW_NAMES:
+            return True
+    return False
+
+
+def _patterns_over_the_question(path: Path, root: Path = ROOT) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in _PATTERN_METHODS and _is_pattern(node.func.value):
+            if any(_reads_raw_question(arg) for arg in [*node.args, *(k.value for k in node.keywords)]):
+                found.append(f"{path.relative_to(root)}:{node.lineno}: {ast.unparse(node)[:80]}")
+    return found
+
+
+def test_no_pattern_is_applied_to_the_raw_question_outside_the_question_package():
+    """A question is read once, into ``qa.question.Question``; the answer paths (qa/answers, qa/checks, the
+    router, follow-ups, cards), report/, the web modules and the CLI read its fields. Checked on the source:
+    no call of a regex method (``re.search(…)``, ``_PATTERN.findall(…)``, ``x.sub(…)`` …) takes an argument
+    built from a variable that holds the raw question (``question``, ``asked``, ``previous``, ``follow_up``,
+    ``query``, or their ``.text``) outside ``QUESTION_READERS`` and the two ``SENTENCE_SCORERS``."""
+    exempt = QUESTION_READERS + SENTENCE_SCORERS
+    wrong = [hit for name, path in sorted(MODULES.items())
+             if name.split(".")[0] in ("qa", "report", "tracuu") or name in TOP_MODULES
+             if not any(name == e or name.startswith(e + ".") for e in exempt)
+             for hit in _patterns_over_the_question(path)]
+    assert not wrong, wrong
+
+
+def test_the_rule_sees_a_pattern_over_the_question_and_not_over_a_sentence(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("import re\n_WHAT = re.compile('x')\n"
+                     "def f(question, sentence):\n"
+                     "    return _WHAT.search(fold(question)), re.findall('y', sentence), corpus.search(question)\n")
+    assert [hit.split(": ", 1)[1] for hit in _patterns_over_the_question(probe, tmp_path)] == ["_WHAT.search(fold(question))"]
+
+
+# ---------------------------------------------------------------- one place per concept (issue 24)
+
+# Each concept a question is read for, with the fingerprint of its definition in the source and the one
+# module allowed to hold it: the year a question names, the verbs of a role ("chủ trì", "phát biểu" folded),
+# the 2025 ward a name stands for, and "what is document X" (its subject, or what it is / who issued it).
+CONCEPTS = {
+    "year": ('r"(?:19|20)\\d\\d"', "qa.question.years", ("qa", "report")),
+    "year (a copy standing alone)": (r"((?:19|20)\d\d)(?!", None, ("qa", "report")),
+    "role verbs": ("dong chu tri|chu tri", "qa.forms", ("qa", "report", "index")),
+    "2025 wards": (r"(?:phuong|xa)\s+", "index.text.admin2025", ("qa", "report", "index")),
+    "2025 wards (capitalised)": (r"[Pp]hường|[Xx]ã)\s+", None, ("qa", "report", "index")),
+    "what a document is about": ("ve viec gi|ve van de gi", "qa.question.documents", ("qa", "report")),
+    "what a document is": ("la van ban gi", "qa.question.documents", ("qa", "report")),
+}
+
+
+@pytest.mark.parametrize("concept", sorted(CONCEPTS))
+def test_each_concept_is_defined_in_one_module(concept):
+    fingerprint, home, packages = CONCEPTS[concept]
+    holders = sorted(name for name, path in MODULES.items() if name.split(".")[0] in packages
+                     and fingerprint in path.read_text(encoding="utf-8"))
+    assert holders == ([home] if home else []), f"{concept} is defined in {holders}; it belongs in {home}"

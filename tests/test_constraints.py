@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.records import Article, ArticleEntities
 from qa.analyze import analyze
-from qa.constraints import pinned
+from qa.checks.pins import pinned
 
 
 class FakeCorpus:

@@ -34,9 +34,10 @@ def answer(index: "Index", question: str, *, filters: "SearchFilters | None" = N
     """(answer, follow-up or None). ``previous``: the question this one follows up, which lends it the
     document, place and year it does not name itself. Document cards ("Quyết định 290 là gì?") and wards
     named since 1 July 2025 are answered here as well as every other question."""
-    from report.ask import answer as route
+    import qa
 
-    return route(index, question, filters=_filters(filters), previous=previous)
+    found = qa.answer(index, question, filters=_filters(filters), previous=previous)
+    return found, found.follow_up
 
 
 def ask(index: "Index", question: str, *, filters: "SearchFilters | None" = None, previous: str | None = None,

@@ -1,9 +1,8 @@
-"""'Which documents …?' answers: one item per document reference found in a sentence that also states the
+"""'Which documents …?' answers (``Question.asks_documents``): one item per document reference found in a sentence that also states the
 asked action, each citing that sentence."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Sequence
 
 from index.text import find_refs, search_text
@@ -15,18 +14,6 @@ from .wording import WORDING
 if TYPE_CHECKING:
     from ..analyze import QuestionAnalysis
     from ..retrieve import Corpus
-
-DOCUMENT_WORDS = re.compile(
-    r"\b(?:văn bản|nghị quyết|quyết định|chỉ thị|kết luận|chương trình|kế hoạch)\s+(?:nào|gì)\b|"
-    r"\bwhich\s+(?:documents?|resolutions?|decisions?|directives?|conclusions?)\b|"
-    r"\bwhat\s+(?:documents?|resolutions?|decisions?|directives?)\b"
-)
-
-
-def asks_for_documents(question: str) -> bool:
-
-    return DOCUMENT_WORDS.search(search_text(question)) is not None
-
 
 def documents_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", docs: Sequence[str],
                       query_vector) -> Answer | None:

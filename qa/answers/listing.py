@@ -11,16 +11,18 @@ from index.text import find_refs, search_text
 from ..constraints import place_label, satisfies
 from ..rank import sentence_spans
 from ..records import Answer, Citation, Item
-from .documents import asks_for_documents, documents_answer
+from .documents import documents_answer
 from .wording import LEVEL_NAME, WORDING, misprint_note
 
 if TYPE_CHECKING:
     from ..analyze import QuestionAnalysis
+    from ..question import Question
     from ..retrieve import Corpus
 
 
-def list_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", filters: SearchFilters) -> Answer | None:
+def list_answer(corpus: "Corpus", analysis: "Question", filters: SearchFilters) -> Answer | None:
     """One item per locality (or article) among *all* articles that satisfy the question's constraints."""
+    question = analysis.text
     lang = analysis.language
     words = WORDING[lang]
     if analysis.refs:
@@ -38,7 +40,7 @@ def list_answer(corpus: "Corpus", question: str, analysis: "QuestionAnalysis", f
     if not docs:
         return None
     query_vector = corpus.query_vector(question)
-    if asks_for_documents(question):
+    if analysis.asks_documents:
         return documents_answer(corpus, question, analysis, sorted(docs), query_vector)
     citations: list[Citation] = []
     groups: dict[str, list[int]] = {}

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from index.records import Hit
 
-from ..records import Citation
+
+class Quoted(Protocol):
+    """What a frame reads of a citation (``qa.records.Citation``, which itself reads this table)."""
+
+    n: int
+
+    @property
+    def quote(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,21 @@ class Wording:
     roles: dict
     office: str  # "{role}" of role_unclear for an office question
     unmet_office: str
+    today: str  # the "today" an abstention names: "{day:02d}/{month:02d}/{year}", "{iso}"
+    time_month: str  # a month a question pins: "tháng {m}/{y}"
+    time_year: str
+    card: str  # what a document is, from its card; "{issued}" is card_issued or ""
+    card_issued: str
+    card_date: str
+    card_issuer: str
+    new_ward: str  # a ward created on 1 July 2025 and the old wards merged into it
+    follow_up: str  # what a follow-up was read as; "{parts}": what it kept and changed
+    follow_up_kinds: dict
+    follow_up_replaced: str
+    follow_up_added: str
+    follow_up_nothing: str
+    follow_up_joins: dict  # how a follow-up's new place, document or year is added to the previous question
+    related: str  # the heading of the related passages under an abstention (plain text)
     direct: str = "{span} [{n}]."  # the answer span leading a quoted answer (qa.direct)
     possibly_spans: str = "Chưa chắc chắn; có thể là {spans}:"
     either: str = " hoặc "
@@ -45,6 +68,21 @@ WORDING = {
         roles={"chair": "chủ trì", "speak": "phát biểu", "lead": "chỉ đạo hay dẫn đầu"},
         office="là {office}",
         unmet_office="Các bài viết không nói ai là {what}; gần nhất:",
+        today="hôm nay ({day:02d}/{month:02d}/{year})",
+        time_month="tháng {m}/{y}",
+        time_year="năm {y}",
+        card="{id} là {name} [1]. {issued}được {cited} bài viết trong kho trích dẫn.",
+        card_issued="Ban hành {facts}; ",
+        card_date="ngày {day}/{month}/{year}",
+        card_issuer="do {issuer}",
+        new_ward="{name} (từ 1/7/2025) gồm: {olds}.",
+        follow_up="Câu hỏi tiếp theo của “{previous}”, hiểu là: “{resolved}” ({parts}).",
+        follow_up_kinds={"document": "văn bản", "place": "địa phương", "year": "năm"},
+        follow_up_replaced="{old} thay bằng {new}",
+        follow_up_added="thêm {kind} {new}",
+        follow_up_nothing="không giữ gì",
+        follow_up_joins={"place": " ở ", "document": " theo ", "year": " năm "},
+        related="Đoạn văn liên quan:",
     ),
     "en": Wording(
         according="According to “{title}”{date}: “{quote}” [{n}]",
@@ -63,6 +101,21 @@ WORDING = {
         possibly_spans="Not certain; possibly {spans}:",
         either=" or ",
         uncounted="The articles do not give the number of {what}; nearest:",
+        today="today ({iso})",
+        time_month="{m}/{y}",
+        time_year="{y}",
+        card="According to the articles, {id} is “{name}” [1]. {issued}cited by {cited} articles.",
+        card_issued="Issued {facts}; ",
+        card_date="on {iso}",
+        card_issuer="by {issuer}",
+        new_ward="{name} (since 1 July 2025) includes: {olds}.",
+        follow_up="Follow-up of “{previous}”, read as: “{resolved}” ({parts}).",
+        follow_up_kinds={"document": "document", "place": "place", "year": "year"},
+        follow_up_replaced="{old} → {new}",
+        follow_up_added="+ {kind} {new}",
+        follow_up_nothing="nothing kept",
+        follow_up_joins={"place": " in ", "document": " under ", "year": " in "},
+        related="Related passages:",
     ),
 }
 LEVEL_NAME = {
@@ -71,7 +124,7 @@ LEVEL_NAME = {
 }
 
 
-def according(lang: str, hit: Hit, citation: Citation) -> str:
+def according(lang: str, hit: Hit, citation: Quoted) -> str:
     date = f" ({hit.date})" if hit.date else ""
     return WORDING[lang].according.format(title=hit.title, date=date, quote=citation.quote, n=citation.n)
 

@@ -180,25 +180,14 @@ def sentence_candidates(
     folded = pick_variant(question) == "folded"
     noun = ev.counted_noun(question) if answer_type == "count" else None
     asked_refs = ev._asked_refs(question) if answer_type == "date" else set()
-    passages = [(i, hit, ev.sentence_spans(hit.passage.text)) for i, hit in enumerate(hits[:top_passages])]
     # Lower passages compete with the sentences that hold what was asked: the count of the noun asked
     # about ("126 chi hội"), or what ``wanted`` accepts (an amount of money).
-    fills = (lambda t: ev.fills_slot(t, noun)) if noun else wanted
-    if fills:
-        for i, hit in enumerate(hits[top_passages:ev.SLOT_FROM_TOP], start=top_passages):
-            spans = [(s, e) for s, e in ev.sentence_spans(hit.passage.text) if fills(hit.passage.text[s:e])]
-            if spans:
-                passages.append((i, hit, spans))
+    passages = ev.competing_passages(hits, top_passages, (lambda t: ev.fills_slot(t, noun)) if noun else wanted)
     sentences = [(i, hit, j, len(spans), s, e, hit.passage.text[s:e])
                  for i, hit, spans in passages for j, (s, e) in enumerate(spans)]
     if not sentences:
         return [], np.zeros((0, len(SENTENCE_FEATURES)), dtype=np.float32)
-    given_words = {i: set(tokenize(given[i], folded=folded, bigrams=True)) for i, _, _ in passages if i < len(given)}
-    words = [set(tokenize(t, folded=folded)) | given_words.get(i, set()) for i, *_, t in sentences]
-    pairs = [set(tokenize(t, folded=folded, bigrams=True)) | given_words.get(i, set()) for i, *_, t in sentences]
-    weights = ev._pool_weights(ev.idf_weights(question, lexical), words)
-    pair_weights = ev._pool_weights(ev.idf_weights(question, lexical, phrases=True), pairs)
-    covers = [(ev._covered(w, weights), ev._covered(p, pair_weights)) for w, p in zip(words, pairs)]
+    covers = ev.sentence_covers(question, lexical, passages, sentences, given, folded)
     question_syllables = set(tokenize(question, folded=folded, bigrams=False))
     title_of = {i: k for k, (i, _, _) in enumerate(passages)}
     holds = [ev.holds_expected(t, answer_type, question) for *_, t in sentences]
