@@ -70,7 +70,9 @@ def test_the_door_answers_a_follow_up_and_keeps_its_record(seed_index):
     answer = qa.answer(seed_index, "còn Thanh Xuân thì sao?", previous=TAY_HO_DATE)
     assert answer.question == "còn Thanh Xuân thì sao?" and not answer.abstained
     assert answer.follow_up.resolved == "Quận Thanh Xuân tổ chức hội nghị tổng kết ngày nào?"
-    assert answer.follow_up.to_contract()["replaced"] == [{"kind": "place", "old": "Quận Tây Hồ", "new": "Quận Thanh Xuân"}]
+    from tracuu.contract import FollowUp
+
+    assert FollowUp.of(answer.follow_up).model_dump(mode="json")["replaced"] == [{"kind": "place", "old": "Quận Tây Hồ", "new": "Quận Thanh Xuân"}]
     assert answer.text.startswith(answer.follow_up.note + "\n")
 
 

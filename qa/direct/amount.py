@@ -11,7 +11,7 @@ from .tokens import MODIFIERS, Word
 class Amount:
     name = "amount"
 
-    def asked(self, folded_question: str, analysis) -> bool:
+    def asked(self, asks: frozenset[str], analysis) -> bool:
         return bool(analysis.asks_money)
 
     def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:

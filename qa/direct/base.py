@@ -12,8 +12,9 @@ from .tokens import Word
 class SpanKind(Protocol):
     name: str
 
-    def asked(self, folded_question: str, analysis) -> bool:
-        """The question asks for a span of this kind (read on the folded question and its analysis)."""
+    def asked(self, asks: frozenset[str], analysis) -> bool:
+        """The question asks for a span of this kind: ``asks`` holds the kinds its wording asks for
+        (``qa.question.span_asks``); ``analysis`` is the question as read."""
 
     def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:
         """Candidate spans as (first word, last word + 1) indexes into ``words``."""

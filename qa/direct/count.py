@@ -14,7 +14,7 @@ LEADING = frozenset("một hai ba bốn năm sáu bảy tám chín mười".spli
 class Count:
     name = "count"
 
-    def asked(self, folded_question: str, analysis) -> bool:
+    def asked(self, asks: frozenset[str], analysis) -> bool:
         return analysis.answer_type == "count"
 
     def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:

@@ -28,7 +28,7 @@ def _anchored(words: Sequence[Word]) -> bool:
 class Date:
     name = "date"
 
-    def asked(self, folded_question: str, analysis) -> bool:
+    def asked(self, asks: frozenset[str], analysis) -> bool:
         return analysis.answer_type == "date"
 
     def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ KIND_NAMES = tuple(k.name for k in KINDS)
 
 def kind_asked(question: str, analysis) -> SpanKind | None:
     """The kind of span the question asks for; None for a free-form question (why, how, what is)."""
-    from index.text.refs import fold
+    from ..question.span_asks import span_asks
 
-    folded = " ".join(fold(question).lower().split())
-    return next((k for k in KINDS if k.asked(folded, analysis)), None)
+    asks = span_asks(question, getattr(analysis, "has_diacritics", True))
+    return next((k for k in KINDS if k.asked(asks, analysis)), None)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from .base import grown
 from .tokens import MODIFIERS, Word
 
-_ASKED = re.compile(r"\b(?:phan tram|ty le|ti le|percent(?:age)?|bao nhieu %)|%")
-
-
 class Percent:
     name = "percent"
 
-    def asked(self, folded_question: str, analysis) -> bool:
-        return analysis.answer_type == "count" and bool(_ASKED.search(folded_question))
+    def asked(self, asks: frozenset[str], analysis) -> bool:
+        return analysis.answer_type == "count" and self.name in asks
 
     def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:
         out = []

@@ -11,7 +11,7 @@ from .tokens import Word, is_capitalised
 class Person:
     name = "person"
 
-    def asked(self, folded_question: str, analysis) -> bool:
+    def asked(self, asks: frozenset[str], analysis) -> bool:
         return analysis.answer_type == "person"
 
     def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:
