@@ -57,14 +57,14 @@ def _in_vietnam(article: dict) -> bool:
 
 def _open(folder: str):
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     return index.open(settings=Settings.load(folder))
 
 
 def build(folder: str) -> None:
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     src = Path(folder).with_suffix(".jsonl")
     src.parent.mkdir(parents=True, exist_ok=True)

@@ -54,7 +54,7 @@ def run(index_dir: str, corpus: str = "all", data: Path = DATA) -> list[dict]:
     import qa
     from index.api import Index
     from tracuu.contract import AskResponse
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     idx = Index(Settings.load(index_dir))
     items = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _child(args) -> int:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     embedder = None
     if args.fake:

@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     import index
     from index.store.view import SegmentView
     from index.text.tokens import pick_variant, tokenize
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     from .common import load_now, time_each
 

@@ -13,7 +13,7 @@ import sqlite3
 import pytest
 
 import index
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from conftest import copy_index
 

@@ -96,7 +96,6 @@ def test_no_module_over_400_lines():
     ("index", ("qa", "report", "ui", "ui_render", "rest", "bench", "tracuu.cli")),
     ("qa", ("report", "ui", "ui_render", "rest", "bench", "tracuu.cli")),
     ("report", ("ui", "ui_render", "rest", "bench", "tracuu.cli")),
-    ("tracuu.settings", ("index", "qa", "report", "ui", "ui_render", "rest", "bench", "tracuu.cli")),
 ])
 def test_lower_layers_never_import_higher_ones(lower, higher):
     wrong = sorted(
@@ -104,6 +103,21 @@ def test_lower_layers_never_import_higher_ones(lower, higher):
         for module, targets in GRAPH.items() if module == lower or module.startswith(lower + ".")
         for target in targets if any(target == h or target.startswith(h + ".") for h in higher)
     )
+    assert not wrong, wrong
+
+
+def test_the_ground_imports_nothing_of_the_project():
+    """``index.settings`` is the ground every layer reads: it imports no project module at all."""
+    assert GRAPH["index.settings"] == set(), GRAPH["index.settings"]
+
+
+def test_no_upward_arrow_from_the_stages_to_the_top_package():
+    """``tracuu/`` is the top (CLI, web, REST, contract): no module under index/, qa/ or report/ imports
+    anything from it, lazily or not (``tracuu.settings`` is only a re-export of ``index.settings`` kept for
+    outside scripts)."""
+    wrong = sorted(f"{module} imports {target}" for module, targets in GRAPH.items()
+                   if module.split(".")[0] in ("index", "qa", "report")
+                   for target in targets if target.split(".")[0] == "tracuu")
     assert not wrong, wrong
 
 
@@ -130,7 +144,7 @@ def test_qa_calls_the_index_in_one_place():
 
 def test_index_holds_only_stage_packages_and_its_facade():
     loose = sorted(p.name for p in (ROOT / "index").glob("*.py"))
-    assert loose == ["__init__.py", "api.py", "records.py"], loose
+    assert loose == ["__init__.py", "api.py", "records.py", "settings.py"], loose
     stages = sorted(p.name for p in (ROOT / "index").iterdir() if p.is_dir() and p.name != "__pycache__")
     assert stages == ["embed", "ingest", "store", "text"], stages
 

@@ -16,7 +16,7 @@ import pytest
 import index
 from index.ingest import dedup
 from tracuu.contract import AskResponse, Hit
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from fakes import FakeEmbedder
 from test_crash import marker, write_articles

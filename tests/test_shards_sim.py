@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import index
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from fakes import FakeEmbedder
 
