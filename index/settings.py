@@ -87,7 +87,7 @@ class Settings:
     # the batch in flight (its vectors are kept: the rerun reuses them), and memory holds one batch.
     ingest_batch_articles: int = 256
     # Republished copies: two articles whose word-3-gram sets overlap (MinHash-estimated Jaccard) at least
-    # this much (and quote the same figures) are one article with several sources. bench/dedup.py: copies
+    # this much (and quote the same figures) are one article with several sources. studies/dedup.py: copies
     # ≥ 0.635, same-topic articles ≤ 0.08; two follow-up news stories sharing background paragraphs in
     # corpus-news measure 0.475 and 0.523, so 0.5 merged them (docs/ingest.md).
     dedup_threshold: float = 0.6

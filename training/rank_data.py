@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import splits as split_file
+from bench import splits as split_file
 
 DEPTH = 30
 
