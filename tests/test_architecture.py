@@ -331,3 +331,40 @@ def test_a_built_wheel_holds_exactly_the_shipped_modules(tmp_path):
     built = {n[:-3].replace("/", ".").removesuffix(".__init__") for n in names if n.endswith(".py")}
     assert built == SHIPPED, sorted(built ^ SHIPPED)
     assert "bench/splits.json" in names and not any(n.startswith(("training/", "studies/")) for n in names)
+
+
+def test_every_import_of_a_project_package_names_a_module_of_this_tree():
+    """``from bench import rank_data`` after rank_data moved to training/ can still import, from another
+    checkout an editable install points at: every project module the sources and tests import is here."""
+    own = {p for p in PACKAGES if (ROOT / p).is_dir()}
+    wrong = []
+    for path in sorted([*MODULES.values(), *(ROOT / "tests").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] in own:
+                missing = [node.module] if node.module not in MODULES else \
+                    [f"{node.module}.{a.name}" for a in node.names if not _resolves(node.module, a.name)]
+            elif isinstance(node, ast.Import):
+                missing = [a.name for a in node.names if a.name.split(".")[0] in own and a.name not in MODULES]
+            else:
+                continue
+            wrong += [f"{path.relative_to(ROOT)}:{node.lineno}: {name}" for name in missing]
+    assert not wrong, wrong
+
+
+def _resolves(module: str, name: str) -> bool:
+    """``from module import name`` finds a submodule of this tree, or a name the module holds (a package's
+    ``__init__`` defines, imports or lists it in ``__all__``; a plain module is trusted)."""
+    if f"{module}.{name}" in MODULES or MODULES[module].name != "__init__.py":
+        return True
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    held: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            held.add(node.name)
+        elif isinstance(node, ast.ImportFrom):
+            held |= {a.asname or a.name for a in node.names}
+        elif isinstance(node, ast.Assign):
+            held |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+                held |= set(ast.literal_eval(node.value))
+    return name in held

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import ingest_scale as scale
+from studies import ingest_scale as scale
 
 
 def test_kill_during_a_batched_ingest_then_rerun_completes_it(tmp_path):

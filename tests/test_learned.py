@@ -121,7 +121,7 @@ def test_top_probability_of_a_candidate_and_of_its_sentence():
 def test_the_training_data_is_in_fused_order_not_the_shipped_rerankers(monkeypatch):
     """The shipped passage model was trained on the tune questions: ordering them with it would leak."""
     import qa.retrieve
-    from bench import rank_data
+    from training import rank_data
 
     seen = []
 
