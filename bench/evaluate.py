@@ -42,7 +42,7 @@ KS = (1, 5, 10)
 
 
 def _settings(folder: Path, model: str | None):
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     return Settings.load(folder, **({"model": model} if model else {}))
 

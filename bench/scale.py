@@ -145,7 +145,7 @@ def size_section(size: int, tmp: Path, base_idx, pool, queries: list[dict], prof
     from index.store.dense import DenseIndex
     from index.store.postings import build_variants
     from index.text.tokens import pick_variant, tokenize
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     from . import synthetic as syn
     from .grow import add_articles

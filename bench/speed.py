@@ -61,7 +61,7 @@ def ingest_section(tmp: Path, profile: Profile):
     import index
     from index.store import sqlite as store
     from index.ingest.prepare import embedding_input
-    from tracuu.settings import BUNDLED_MODEL, Settings
+    from index.settings import BUNDLED_MODEL, Settings
 
     settings = Settings.load(tmp / "ingest-index")
     idx = index.open(settings=settings)
@@ -200,7 +200,7 @@ def ask_section(tmp: Path, embedder, rounds: int = 3) -> dict:
     server keeps them. The machine is shared, so the figure is the best round's, next to each round's load."""
     import index
     from report.ask import answer
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     path = SHARED_EVAL / "seed_qa.jsonl"
     questions = [q["question"] for q in read_jsonl(path)] if path.is_file() else [

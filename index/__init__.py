@@ -15,7 +15,7 @@ from .records import Article, Hit, Passage, SearchFilters
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     from .api import Index
     from .embed import Embedder
@@ -27,7 +27,7 @@ __all__ = ["open", "build", "Article", "Passage", "Hit", "SearchFilters", "Inges
 def open(index_dir: str | Path | None = None, *, settings: "Settings | None" = None,
          embedder: "Embedder | None" = None) -> "Index":
     """Open (or prepare to create) the index folder. Nothing heavy is loaded until first use."""
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     from .api import Index
 

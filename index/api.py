@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from .store.beside import run_beside
 from .ingest.pipeline import IngestProgress, IngestReport

@@ -8,7 +8,7 @@ sentence that opens with "Nó", "Họ", "Tuy nhiên", "Ví dụ" … also inheri
 covers, since the answer often sits right after the sentence that restates the question; whether it
 gives a figure for the noun a count question counts; and the rank of its passage. Sentences come from the
 top 3 passages, and for "bao nhiêu <noun>" also any sentence of the top 10 that gives a figure for that
-noun. Weights were fitted on xquad_vi_dev only (`python -m bench.tune_evidence`, with 5-fold
+noun. Weights were fitted on xquad_vi_dev only (`python -m studies.tune_evidence`, with 5-fold
 cross-validation; README has the figures).
 """
 

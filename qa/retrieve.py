@@ -1,6 +1,6 @@
 """Everything an answer is chosen from, gathered in one place: the only module of ``qa`` that talks to the
 index. ``Corpus`` is the index as one question sees it (articles' entities read once per question);
-``fact_evidence`` gathers a fact answer's candidates as ``qa.answer`` and ``bench.tune_evidence`` both use.
+``fact_evidence`` gathers a fact answer's candidates as ``qa.answer`` and ``studies.tune_evidence`` both use.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class Corpus:
 
 @dataclass(frozen=True)
 class FactEvidence:
-    """What a fact answer is chosen from, gathered as ``qa.answer`` does (``bench.tune_evidence`` reuses it)."""
+    """What a fact answer is chosen from, gathered as ``qa.answer`` does (``studies.tune_evidence`` reuses it)."""
 
     words: str  # the question's words in Vietnamese: itself, or an English question's rendering
     rendered: Gloss | None  # the rendering, for an English question

@@ -1,12 +1,12 @@
 """Columns of the compare table: counted nouns grouped by meaning, not by spelling.
 
-Two steps, each measured (``python -m bench.compare_precision pairs``):
+Two steps, each measured (``python -m studies.compare_precision pairs``):
 1. ``figures.noun_key`` folds a noun and strips classifiers ("cuộc giám sát" and "giám sát" meet);
    commendation wordings are already one ("được khen thưởng") when the figures are read.
 2. The bundled e5 model embeds each key's printed noun (passage side, as the index embeds sentences), and
    keys join a column only when their cosine to *every* key already in it reaches ``THRESHOLD``
    (complete linkage: one loose pair never chains two kinds together). The threshold is the one that
-   classifies the hand-labelled noun-phrase pairs of ``bench/compare_pairs.tsv`` best (ties: the
+   classifies the hand-labelled noun-phrase pairs of ``studies/compare_pairs.tsv`` best (ties: the
    higher, since two kinds in one column mislead where one kind in two columns only splits).
    Two nouns one article counts side by side ("hội nghị tiếp xúc" 22, "hội nghị đối thoại" 144) are
    two kinds whatever the model says.
@@ -23,8 +23,8 @@ from index.text.refs import fold
 
 __all__ = ["Column", "group", "THRESHOLD", "slug"]
 
-# Chosen on bench/compare_pairs.tsv (74 pairs): 62/74 right at 0.950, the best of 0.900–0.985 by 0.005
-# (`python -m bench.compare_precision pairs`).
+# Chosen on studies/compare_pairs.tsv (74 pairs): 62/74 right at 0.950, the best of 0.900–0.985 by 0.005
+# (`python -m studies.compare_precision pairs`).
 THRESHOLD = 0.95
 
 

@@ -38,7 +38,7 @@ def model_dir(cache_dir: Path) -> Path:
 def st(model_dir: Path):
     """The stock sentence-transformers fp32 path over the bundled model."""
     from index.embed.sbert import SentenceTransformerEmbedder
-    from tracuu.settings import BUNDLED_MODEL
+    from index.settings import BUNDLED_MODEL
 
     return SentenceTransformerEmbedder(model_dir, model_id=BUNDLED_MODEL, dim=384)
 
@@ -47,7 +47,7 @@ def st(model_dir: Path):
 def seed_index(tmp_path_factory):
     """A real index over the five bundled articles, built once per test session."""
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     folder = tmp_path_factory.mktemp("seed-index")
     idx, report = index.build([CORPUS], settings=Settings.load(folder))

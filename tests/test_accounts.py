@@ -13,7 +13,7 @@ import sqlite3
 import pytest
 
 import index
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from conftest import copy_index
 
@@ -187,7 +187,7 @@ def test_the_try_it_page_works_offline(seed_index):
 @pytest.mark.slow
 def test_load_20_signed_in_clients(team, seed_index):
     """20 clients with their own tokens (readers, an editor, an admin) against the REST API on loopback."""
-    from bench.rest_load import run_load, serve_in_thread
+    from studies.rest_load import run_load, serve_in_thread
     from index.store.accounts import Accounts
 
     folder, tokens = team

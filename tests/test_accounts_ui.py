@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 import index
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from conftest import copy_index
 from serving import serving

@@ -43,7 +43,7 @@ DISTRACTORS = [
 @pytest.fixture(scope="module")
 def mixed_index(tmp_path_factory):
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     folder = tmp_path_factory.mktemp("mixed")
     news = folder / "news.jsonl"

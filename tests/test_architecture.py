@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("index", "qa", "tracuu", "bench", "report")
-TOP_MODULES = ("ui", "ui_render", "ui_uploads", "ui_report", "ui_compare", "rest")
+PACKAGES = ("index", "qa", "tracuu", "bench", "report", "training", "studies")
+TOP_MODULES = ("ui", "ui_render", "ui_uploads", "ui_report", "ui_compare", "ui_i18n", "rest")
 MAX_LINES = 400
 
 
@@ -96,7 +96,9 @@ def test_no_module_over_400_lines():
     ("index", ("qa", "report", "ui", "ui_render", "rest", "bench", "tracuu.cli")),
     ("qa", ("report", "ui", "ui_render", "rest", "bench", "tracuu.cli")),
     ("report", ("ui", "ui_render", "rest", "bench", "tracuu.cli")),
-    ("tracuu.settings", ("index", "qa", "report", "ui", "ui_render", "rest", "bench", "tracuu.cli")),
+    # What ships never reaches what does not: the training pipeline and the studies sit above everything.
+    ("bench", ("training", "studies")),
+    ("tracuu", ("training", "studies")),
 ])
 def test_lower_layers_never_import_higher_ones(lower, higher):
     wrong = sorted(
@@ -104,6 +106,21 @@ def test_lower_layers_never_import_higher_ones(lower, higher):
         for module, targets in GRAPH.items() if module == lower or module.startswith(lower + ".")
         for target in targets if any(target == h or target.startswith(h + ".") for h in higher)
     )
+    assert not wrong, wrong
+
+
+def test_the_ground_imports_nothing_of_the_project():
+    """``index.settings`` is the ground every layer reads: it imports no project module at all."""
+    assert GRAPH["index.settings"] == set(), GRAPH["index.settings"]
+
+
+def test_no_upward_arrow_from_the_stages_to_the_top_package():
+    """``tracuu/`` is the top (CLI, web, REST, contract): no module under index/, qa/ or report/ imports
+    anything from it, lazily or not (``tracuu.settings`` is only a re-export of ``index.settings`` kept for
+    outside scripts)."""
+    wrong = sorted(f"{module} imports {target}" for module, targets in GRAPH.items()
+                   if module.split(".")[0] in ("index", "qa", "report")
+                   for target in targets if target.split(".")[0] == "tracuu")
     assert not wrong, wrong
 
 
@@ -130,7 +147,7 @@ def test_qa_calls_the_index_in_one_place():
 
 def test_index_holds_only_stage_packages_and_its_facade():
     loose = sorted(p.name for p in (ROOT / "index").glob("*.py"))
-    assert loose == ["__init__.py", "api.py", "records.py"], loose
+    assert loose == ["__init__.py", "api.py", "records.py", "settings.py"], loose
     stages = sorted(p.name for p in (ROOT / "index").iterdir() if p.is_dir() and p.name != "__pycache__")
     assert stages == ["embed", "ingest", "store", "text"], stages
 
@@ -226,3 +243,128 @@ def test_each_concept_is_defined_in_one_module(concept):
     holders = sorted(name for name, path in MODULES.items() if name.split(".")[0] in packages
                      and fingerprint in path.read_text(encoding="utf-8"))
     assert holders == ([home] if home else []), f"{concept} is defined in {holders}; it belongs in {home}"
+
+
+# ---------------------------------------------------------------- the wheel ships no dev-only module (issue 24)
+
+DEV_ONLY = ("training", "studies", "tests")
+
+
+def _shipped() -> set[str]:
+    """The project modules the wheel holds, read from pyproject the way setuptools reads it: the packages
+    ``packages.find`` selects (include, then exclude) and the loose ``py-modules``."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    find = config["packages"]["find"]
+    packages = set(find_packages(str(ROOT), include=find["include"], exclude=find.get("exclude", ())))
+    return {name for name, path in MODULES.items()
+            if (name if path.name == "__init__.py" else name.rpartition(".")[0]) in packages} | set(config["py-modules"])
+
+
+SHIPPED = _shipped()
+
+
+def _reach(starts: tuple[str, ...]) -> set[str]:
+    seen, todo = set(), list(starts)
+    while todo:
+        if (name := todo.pop()) not in seen:
+            seen.add(name)
+            todo.extend(GRAPH.get(name, ()))
+    return seen
+
+
+def test_the_wheel_holds_no_dev_only_module():
+    assert {"bench.evaluate", "bench.speed", "tracuu.cli", "index.settings", "ui", "ui_compare", "rest"} <= SHIPPED
+    wrong = sorted(name for name in SHIPPED if name.split(".")[0] in DEV_ONLY)
+    assert not wrong, f"dev-only modules in the wheel: {wrong}"
+    assert {"training.train", "training.rank_data", "studies.dedup", "studies.tune_evidence"} <= set(MODULES) - SHIPPED
+    missing = sorted(name for name in TOP_MODULES if name not in SHIPPED)
+    assert not missing, f"root modules the app imports but the wheel lacks (pyproject py-modules): {missing}"
+
+
+def test_what_the_product_runs_reaches_only_shipped_modules():
+    """``tracuu eval`` (bench.evaluate) and ``tracuu bench`` (bench.speed), lazily imported by the CLI, and
+    every door: all they import, transitively and lazily included, is in the wheel."""
+    starts = ("tracuu.cli", "bench.evaluate", "bench.speed", "ui", "rest")
+    assert {"bench.evaluate", "bench.speed"} <= _reach(("tracuu.cli",))
+    outside = sorted(_reach(starts) - SHIPPED)
+    assert not outside, f"the product imports modules the wheel lacks: {outside}"
+    # bench/ holds only what the product runs: a study or a training step put there would ship unused.
+    idle = sorted(name for name in MODULES if name.startswith("bench.") and name not in _reach(("tracuu.cli",)))
+    assert not idle, f"bench modules no `tracuu` command runs (move them to studies/ or training/): {idle}"
+
+
+def test_every_documented_python_m_command_names_a_module_of_the_tree():
+    """README and docs/ say ``python -m bench.splits``, ``python -m training.train`` …: each names a module."""
+    import re
+
+    texts = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    named = {m for path in texts for m in re.findall(r"python -m ((?:bench|training|studies)\.\w+)", path.read_text(encoding="utf-8"))}
+    assert named, "no python -m command found: the pattern is stale"
+    missing = sorted(m for m in named if m not in MODULES)
+    assert not missing, f"documented commands whose module is gone: {missing}"
+
+
+def test_a_built_wheel_holds_exactly_the_shipped_modules(tmp_path):
+    """The real build (pip wheel, setuptools, no isolation: ~2 s) of the checkout's files, against ``SHIPPED``."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout: the file list to build from is unknown")
+    src = tmp_path / "src"
+    for rel in listed.stdout.splitlines():
+        if (ROOT / rel).is_file():
+            (src / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, src / rel)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    "-w", str(tmp_path / "out"), str(src)], check=True, capture_output=True, timeout=300)
+    (wheel,) = (tmp_path / "out").glob("tracuu-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    built = {n[:-3].replace("/", ".").removesuffix(".__init__") for n in names if n.endswith(".py")}
+    assert built == SHIPPED, sorted(built ^ SHIPPED)
+    assert "bench/splits.json" in names and not any(n.startswith(("training/", "studies/")) for n in names)
+
+
+def test_every_import_of_a_project_package_names_a_module_of_this_tree():
+    """``from bench import rank_data`` after rank_data moved to training/ can still import, from another
+    checkout an editable install points at: every project module the sources and tests import is here."""
+    own = {p for p in PACKAGES if (ROOT / p).is_dir()}
+    wrong = []
+    for path in sorted([*MODULES.values(), *(ROOT / "tests").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] in own:
+                missing = [node.module] if node.module not in MODULES else \
+                    [f"{node.module}.{a.name}" for a in node.names if not _resolves(node.module, a.name)]
+            elif isinstance(node, ast.Import):
+                missing = [a.name for a in node.names if a.name.split(".")[0] in own and a.name not in MODULES]
+            else:
+                continue
+            wrong += [f"{path.relative_to(ROOT)}:{node.lineno}: {name}" for name in missing]
+    assert not wrong, wrong
+
+
+def _resolves(module: str, name: str) -> bool:
+    """``from module import name`` finds a submodule of this tree, or a name the module holds (a package's
+    ``__init__`` defines, imports or lists it in ``__all__``; a plain module is trusted)."""
+    if f"{module}.{name}" in MODULES or MODULES[module].name != "__init__.py":
+        return True
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    held: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            held.add(node.name)
+        elif isinstance(node, ast.ImportFrom):
+            held |= {a.asname or a.name for a in node.names}
+        elif isinstance(node, ast.Assign):
+            held |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+                held |= set(ast.literal_eval(node.value))
+    return name in held

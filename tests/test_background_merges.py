@@ -15,7 +15,7 @@ import pytest
 
 import index
 from index.store import segments, writer
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from conftest import copy_index
 from fakes import FakeEmbedder

@@ -100,7 +100,7 @@ def test_fast_segment_postings_match_project_build():
 def test_office_questions_are_drawn_from_news_lines_and_scored_by_the_labelled_holder():
     import json as _json
 
-    from bench.office_questions import office_questions, score
+    from studies.office_questions import office_questions, score
 
     lines = [_json.dumps({"id": "a1", "text": "Ông Đậu Bá An, Trưởng Công an xã Giang Sơn Tây cho biết vụ việc. "
                                             "Bà Nguyễn Thị Hoa, Chủ tịch UBND huyện Bến Lức cho biết thêm. "

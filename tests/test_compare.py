@@ -203,9 +203,9 @@ def test_compare_tab_renders_links_and_a_chart(qd290):
 
 
 def test_the_precision_labels_and_pairs_are_well_formed():
-    """bench/compare_labels.json and bench/compare_pairs.tsv, which `python -m bench.compare_precision`
+    """studies/compare_labels.json and studies/compare_pairs.tsv, which `python -m studies.compare_precision`
     rescores: 30 distinct articles, every labelled cell one of them, both kinds of pair present."""
-    from bench.compare_precision import LABELS, PAIRS
+    from studies.compare_precision import LABELS, PAIRS
 
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     assert len(set(labels["articles"])) == 30

@@ -28,7 +28,7 @@ import index
 from index.store import generations as gen
 from index.store import segments
 from index.store import sqlite as store
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from conftest import copy_index
 from fakes import FakeEmbedder
@@ -84,7 +84,7 @@ DRIVER = textwrap.dedent("""
     from index.ingest import chunk, clean, prepare, sources
     from index.store import dense, fusion, generations, lexical, sqlite, writer
     from index.text import entities, facets
-    from tracuu.settings import Settings
+    from index.settings import Settings
     from fakes import FakeEmbedder
 
     mode, folder, args = sys.argv[1], sys.argv[2], sys.argv[3:]

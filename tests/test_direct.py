@@ -93,7 +93,7 @@ def test_list_free_form_and_abstention_have_no_span(seed_index):
 
 @pytest.mark.skipif(not (EVAL / "xquad_vi_dev.queries.jsonl").is_file(), reason="needs ../shared/eval")
 def test_training_script_reproduces_the_shipped_weights(tmp_path):
-    from bench.train_direct import main
+    from training.train_direct import main
     from qa.direct.score import WEIGHTS
 
     assert main(["--eval-dir", str(EVAL), "--out", str(tmp_path / "w.json")]) == 0

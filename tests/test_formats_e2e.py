@@ -32,7 +32,7 @@ def article(n: int) -> str:
 
 def _build(folder: Path, tmp: Path):
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     # The scans are drawn at 200 dpi: rendering them at 200 keeps OCR at its native resolution and fast.
     settings = Settings.load(tmp / "idx", ocr_dpi=200)

@@ -30,7 +30,7 @@ import index
 import qa
 from index.ingest.sources import iter_sources, read_sources
 from tracuu.contract import AskResponse
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from conftest import CORPUS, to_cp1258
 from fakes import FakeEmbedder

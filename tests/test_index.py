@@ -14,7 +14,7 @@ import index
 from index.store import generations as gen
 from index.store import segments
 from index.records import SearchFilters
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from conftest import CORPUS
 from fakes import FakeEmbedder

@@ -1,12 +1,12 @@
 """A batched ingest killed with SIGKILL part-way, then run again: every article exactly once and `tracuu
 doctor` ok; and peak memory on a large generated JSONL (slow). The ingest runs in a child process through
-bench/ingest_scale.py, with the fake embedder (the model is not the point)."""
+studies/ingest_scale.py, with the fake embedder (the model is not the point)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench import ingest_scale as scale
+from studies import ingest_scale as scale
 
 
 def test_kill_during_a_batched_ingest_then_rerun_completes_it(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 import index
 from index.ingest import dedup
 from tracuu.contract import AskResponse, Hit
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from fakes import FakeEmbedder
 from test_crash import marker, write_articles
@@ -124,7 +124,7 @@ def test_sync_watch_picks_up_a_new_file(tmp_path):
 
 
 def _republished(path: Path, rng: random.Random) -> str:
-    from bench.dedup import republish
+    from studies.dedup import republish
 
     text = path.read_text(encoding="utf-8")
     title, _, body = text.partition("\n")
@@ -167,7 +167,7 @@ def test_a_republished_copy_is_merged_and_cites_every_source(tmp_path):
 
 
 def test_merge_threshold_measured_on_copies_and_same_topic_articles():
-    from bench.dedup import measure
+    from studies.dedup import measure
 
     threshold = Settings.load(".").dedup_threshold
     result = measure(news=80, thresholds=(threshold,))

@@ -49,7 +49,7 @@ def test_training_refuses_heldout_ids():
 
 @pytest.mark.skipif(not (SHARED_EVAL / "xquad_vi_dev.queries.jsonl").is_file(), reason="needs ../shared/eval")
 def test_training_loader_reads_only_the_tune_part():
-    from bench.rank_data import tune_items
+    from training.rank_data import tune_items
 
     docs, queries = tune_items("xquad_vi_dev", SHARED_EVAL / "xquad_vi_dev.docs.jsonl",
                                SHARED_EVAL / "xquad_vi_dev.queries.jsonl")
@@ -86,12 +86,12 @@ def test_linear_ranker_round_trips_and_refuses_other_features():
     again = ranker_from_json(json.loads(json.dumps(ranker.to_json())), features)
     x = np.array([[2.0, 1.0], [0.0, 3.0]])
     assert np.allclose(again.score(x), [1.5, -2.5])
-    with pytest.raises(ModelFileError, match="bench.train"):
+    with pytest.raises(ModelFileError, match="training.train"):
         ranker_from_json(ranker.to_json(), ("a", "c"))
 
 
 def test_calibration_is_monotone_and_clipped():
-    from bench.train import choose_threshold, isotonic_knots, reliability
+    from training.train import choose_threshold, isotonic_knots, reliability
 
     rng = np.random.default_rng(0)
     p = rng.uniform(0.2, 1.0, 400)
@@ -107,7 +107,7 @@ def test_calibration_is_monotone_and_clipped():
 
 
 def test_top_probability_of_a_candidate_and_of_its_sentence():
-    """Passages overlap by a sentence: with ``texts`` its two copies' shares add up (bench.train reports it)."""
+    """Passages overlap by a sentence: with ``texts`` its two copies' shares add up (training.train reports it)."""
     from qa.learned.apply import top_probability
 
     scores, texts = [2.0, 2.0, 1.0], ["A.", "A.", "B."]
@@ -121,7 +121,7 @@ def test_top_probability_of_a_candidate_and_of_its_sentence():
 def test_the_training_data_is_in_fused_order_not_the_shipped_rerankers(monkeypatch):
     """The shipped passage model was trained on the tune questions: ordering them with it would leak."""
     import qa.retrieve
-    from bench import rank_data
+    from training import rank_data
 
     seen = []
 
@@ -167,7 +167,7 @@ _FIXTURE_QUESTIONS = [
 
 @pytest.mark.slow
 def test_train_save_load_and_answer_with_a_tiny_ranker(tmp_path):
-    from bench.train import train
+    from training.train import train
     from qa.learned import load_models
 
     docs = tmp_path / "fixture.docs.jsonl"

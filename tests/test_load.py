@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import index
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from conftest import copy_index
 from test_crash import marker, write_articles

@@ -20,7 +20,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from index.embed import BUNDLED_DIM, load_embedder
 from index.embed.loader import SplitEmbedder
 from index.embed.onnx_int8 import OnnxEmbedder, OnnxInt8Embedder, ensure_onnx_model, onnx_path
-from tracuu.settings import BUNDLED_MODEL, Settings
+from index.settings import BUNDLED_MODEL, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

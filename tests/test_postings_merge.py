@@ -59,7 +59,7 @@ def test_merge_equals_a_fresh_build_of_the_kept_rows(seed):
 
 def test_a_store_merge_does_not_tokenise_again(tmp_path, monkeypatch):
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     from fakes import FakeEmbedder
 

@@ -16,7 +16,7 @@ import pytest
 
 import index
 from index.store import sqlite as store
-from tracuu.settings import Settings
+from index.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

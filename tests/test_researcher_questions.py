@@ -65,7 +65,7 @@ def news_index(tmp_path_factory):
     if not NEWS.exists():
         pytest.skip(f"{NEWS} is absent (the shared corpus-news set is not in the repository)")
     from index.api import Index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     folder = tmp_path_factory.mktemp("news")
     with NEWS.open(encoding="utf-8") as src:
@@ -98,7 +98,7 @@ def seed_and_cited_news(tmp_path_factory):
     if not NEWS.exists():
         pytest.skip(f"{NEWS} is absent (the shared corpus-news set is not in the repository)")
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     cited = {d for item in _items("qa_news10k.jsonl") for d in item.get("sources_any", ()) if d.startswith("vietnews")}
     folder = tmp_path_factory.mktemp("news10k")

@@ -1,5 +1,5 @@
 """The REST API (rest.py) on the real seed index, through FastAPI's test client; the load test (20 clients x
-10 requests against a real server on 127.0.0.1) is marked slow and also runs as `python -m bench.rest_load`."""
+10 requests against a real server on 127.0.0.1) is marked slow and also runs as `python -m studies.rest_load`."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_limits(client):
 
 @pytest.mark.slow
 def test_load_20_clients_by_10_requests(seed_index):
-    from bench.rest_load import run_load, serve_in_thread
+    from studies.rest_load import run_load, serve_in_thread
 
     with serve_in_thread(seed_index) as base:
         result = run_load(base, clients=20, requests=10)

@@ -16,7 +16,7 @@ import pytest
 import index
 from index.store import segments
 from index.store.lexical import LexicalIndex
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from fakes import FakeEmbedder
 

@@ -1,4 +1,4 @@
-"""The shard simulation (bench/shards.py) on a small real index: shards built from one segment's files hold
+"""The shard simulation (studies/shards.py) on a small real index: shards built from one segment's files hold
 every passage once, and with the router's corpus-wide statistics their fanned-out BM25 equals the one
 index's, list for list and score for score."""
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import index
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from fakes import FakeEmbedder
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/eval/
 def test_shards_with_corpus_wide_statistics_score_like_one_index(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from bench.shards import fan_out, split, with_global_statistics
+    from studies.shards import fan_out, split, with_global_statistics
     from index.store.view import SegmentView
     from index.text.tokens import tokenize
 

@@ -61,7 +61,7 @@ def app(seed_index, tmp_path_factory):
     """(url, index) of the app serving a private copy of the seed index."""
     import index
     import ui
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     folder = tmp_path_factory.mktemp("ui-index") / "index"
     copy_index(seed_index.root, folder)

@@ -18,7 +18,7 @@ import index
 from index.ingest.web import (Fetcher, FetchError, ListingError, WebRequest, doc_id_for, feed_date,
                               normalize_url, parse_listing)
 from tracuu.contract import Hit
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from fakes import FakeEmbedder
 from test_ui import browser  # noqa: F401 (the browser fixture)

@@ -26,7 +26,7 @@ def add_commands(sub) -> None:
 
 def cmd_prepare(args) -> int:
     from index.embed.prepare import bundled_dir, folder_mb, is_prepared, prepare_bundled_model, say
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     cache = Settings.load(None).cache_dir
     folder = bundled_dir(cache)
@@ -44,7 +44,7 @@ def cmd_prepare(args) -> int:
 def cmd_shell(args, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     import index
     from tracuu.answering import ask
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     overrides = {"model": args.model} if getattr(args, "model", None) else {}

@@ -8,7 +8,7 @@ from typing import Any, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from tracuu.settings import BUNDLED_MODEL
+from index.settings import BUNDLED_MODEL
 
 BUNDLED_DIM = 384
 

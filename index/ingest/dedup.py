@@ -84,7 +84,7 @@ def figures(text: str) -> set[str]:
 def same_figures(text_a: str, text_b: str, *, share: float = 0.5) -> bool:
     """Whether the two texts quote the same figures: a republished copy keeps most of the report's numbers
     and dates in their places (it may add a portal's own, or drop a sentence), while reports written from
-    one template — same words, other counts, years and codes — share few (measured in bench/dedup.py).
+    one template — same words, other counts, years and codes — share few (measured in studies/dedup.py).
     A text with no figure gives no evidence; otherwise over ``share`` of the smaller set must be shared."""
     a, b = figures(text_a), figures(text_b)
     smaller = min(len(a), len(b))

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     from .prepare import PreparedArticle
 

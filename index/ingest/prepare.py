@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from tracuu.settings import Settings
+from index.settings import Settings
 
 from index.records import Article, ArticleEntities, Passage, SourceDoc
 

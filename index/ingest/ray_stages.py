@@ -31,7 +31,7 @@ from index.records import SourceDoc
 from .sources import SkippedInput
 
 if TYPE_CHECKING:
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     from .pipeline import Context, IngestReport
 

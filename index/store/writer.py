@@ -9,10 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from tracuu import __version__
-
 import numpy as np
 
+from ..settings import package_version
 from . import generations as gen
 from . import segments as segs
 from . import sqlite as store
@@ -201,5 +200,5 @@ def _after_commit(conn, root: Path, generation: int) -> None:
 
 
 def _write_manifest(conn, root: Path) -> None:
-    gen.write_manifest(root, conn, __version__, faiss_factory=segs.factories(root, conn),
+    gen.write_manifest(root, conn, package_version(), faiss_factory=segs.factories(root, conn),
                        segments=len(segs.live_segments(conn)))

@@ -3,7 +3,7 @@ percentage), cut verbatim from its quoted sentence: ``with_direct(answer, analys
 
 Stages: ``kinds`` (which kind of span a question asks for: one module per kind behind the ``base.SpanKind``
 protocol), ``score`` (a learned logistic regression over ``features`` of every candidate span; weights made
-by ``python -m bench.train_direct``), ``attach`` (the span leading the answer text)."""
+by ``python -m training.train_direct``), ``attach`` (the span leading the answer text)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The learned span scorer: a logistic regression over ``features`` of every candidate span the asked
 kind proposes in a sentence; the best-scoring span is the answer. Weights in weights.json, made by
-``python -m bench.train_direct`` from the tune parts' gold spans (docs/model-card.md)."""
+``python -m training.train_direct`` from the tune parts' gold spans (docs/model-card.md)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def _probability(model: dict, row) -> float:
 def _model() -> dict:
     model = json.loads(WEIGHTS.read_text(encoding="utf-8"))
     if tuple(model["names"]) != NAMES:  # a feature added or moved without retraining
-        raise RuntimeError(f"{WEIGHTS.name} was trained on other features: run `python -m bench.train_direct`")
+        raise RuntimeError(f"{WEIGHTS.name} was trained on other features: run `python -m training.train_direct`")
     return model
 
 

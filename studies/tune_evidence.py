@@ -1,7 +1,7 @@
 """Fit the sentence-choice weights of ``qa/rank.py`` on a tuning set (xquad_vi_dev only), and say how
 well they hold on questions they were not fitted on.
 
-    python -m bench.tune_evidence --index DIR --queries xquad_vi_dev.queries.jsonl
+    python -m studies.tune_evidence --index DIR --queries xquad_vi_dev.queries.jsonl
 
 The index must already hold the docs of the queries. Retrieval runs once per question and sentence
 vectors are cached by text; then ``qa.rank.rank_sentences`` itself (not a copy of its formula) is run
@@ -88,7 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     queries = [json.loads(line) for line in open(args.queries, encoding="utf-8")]
     # Tuning reads the tune part of a public set only (bench/splits.json); the heldout part is for reports.
-    from .splits import guard_tune, set_name_of, tune_only
+    from bench.splits import guard_tune, set_name_of, tune_only
 
     if (set_name := set_name_of(args.queries)) is not None:
         queries = guard_tune(set_name, tune_only(set_name, queries))

@@ -1,10 +1,10 @@
 """Precision of `tracuu compare`'s cells on corpus-news articles about mass mobilisation, labelled by hand,
 and the noun-phrase pairs that chose the column grouping's threshold.
 
-    python -m bench.compare_precision build --index /tmp/cmp-news     # the 30 articles into a fresh index
-    python -m bench.compare_precision cells --index /tmp/cmp-news     # produced cells, to label (JSONL)
-    python -m bench.compare_precision score --index /tmp/cmp-news     # rescore against bench/compare_labels.json
-    python -m bench.compare_precision pairs [--index DIR]              # cosine threshold on compare_pairs.tsv
+    python -m studies.compare_precision build --index /tmp/cmp-news     # the 30 articles into a fresh index
+    python -m studies.compare_precision cells --index /tmp/cmp-news     # produced cells, to label (JSONL)
+    python -m studies.compare_precision score --index /tmp/cmp-news     # rescore against studies/compare_labels.json
+    python -m studies.compare_precision pairs [--index DIR]              # cosine threshold on compare_pairs.tsv
 
 The articles: the 30 of ``vietnews_val.articles.jsonl`` that name most mass-mobilisation terms (``TERMS``:
 Mặt trận, đoàn thể, hội viên, hộ nghèo, khen thưởng …; at least two, one of them ``CORE``, and three printed
@@ -24,8 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = ROOT.parent / "shared" / "corpus-news" / "vietnews_val.articles.jsonl"
-LABELS = ROOT / "bench" / "compare_labels.json"
-PAIRS = ROOT / "bench" / "compare_pairs.tsv"
+LABELS = ROOT / "studies" / "compare_labels.json"
+PAIRS = ROOT / "studies" / "compare_pairs.tsv"
 N_ARTICLES = 30
 CORE = ("dân vận", "Mặt trận Tổ quốc", "MTTQ", "đoàn thể", "hội viên", "đoàn viên", "Hội Nông dân", "Phụ nữ",
         "Cựu chiến binh", "Đoàn Thanh niên", "hộ nghèo", "tặng quà", "khen thưởng", "cử tri", "nông thôn mới",
@@ -57,14 +57,14 @@ def _in_vietnam(article: dict) -> bool:
 
 def _open(folder: str):
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     return index.open(settings=Settings.load(folder))
 
 
 def build(folder: str) -> None:
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     src = Path(folder).with_suffix(".jsonl")
     src.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +119,7 @@ def pairs(idx) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.compare_precision", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m studies.compare_precision", description=__doc__.split("\n")[0])
     parser.add_argument("step", choices=("build", "cells", "score", "pairs", "select"))
     parser.add_argument("--index", default="/tmp/cmp-news", help="the index of the 30 articles (default /tmp/cmp-news)")
     args = parser.parse_args(argv)

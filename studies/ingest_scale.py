@@ -1,10 +1,10 @@
 """Ingest at scale: peak memory, articles/s and passages/s of `Index.ingest` on a large JSONL, and a
 kill -9 part-way followed by a rerun that must end with every article exactly once.
 
-    python -m bench.ingest_scale --jsonl ../shared/corpus-news/vietnews_val.articles.jsonl \\
+    python -m studies.ingest_scale --jsonl ../shared/corpus-news/vietnews_val.articles.jsonl \\
         [--limit 1000] [--fake] [--batch 256] [--kill-at 0.5] [--out bench-results]
-    python -m bench.ingest_scale --generate 100000 --fake      # a generated JSONL of that many lines
-    python -m bench.ingest_scale --jsonl … --limit 300 --ray-workers 1 2   # plain, then Ray with 1 and 2
+    python -m studies.ingest_scale --generate 100000 --fake      # a generated JSONL of that many lines
+    python -m studies.ingest_scale --jsonl … --limit 300 --ray-workers 1 2   # plain, then Ray with 1 and 2
                                                              # embedding workers; each index compared to plain
 
 Each ingest runs in a child process (its peak RSS is its own ``ru_maxrss``). ``--fake`` embeds with the
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _child(args) -> int:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     import index
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     embedder = None
     if args.fake:
@@ -69,7 +69,7 @@ def _child(args) -> int:
 
 def _run(jsonl: Path, folder: Path, *, fake: bool, batch: int, kill_at: float | None = None,
          ray_workers: int | None = None) -> dict:
-    cmd = [sys.executable, "-m", "bench.ingest_scale", "--child", "--jsonl", str(jsonl), "--index", str(folder),
+    cmd = [sys.executable, "-m", "studies.ingest_scale", "--child", "--jsonl", str(jsonl), "--index", str(folder),
            "--batch", str(batch)] + (["--fake"] if fake else []) + (["--ray-workers", str(ray_workers)] if ray_workers else [])
     load_before = os.getloadavg()[0]
     env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}

@@ -1,7 +1,7 @@
 """Load test of the REST API: N concurrent clients each sending M requests (ask, search, export in turn)
 to a server on 127.0.0.1; reports errors and latency percentiles. Never aimed anywhere but loopback.
 
-    python -m bench.rest_load [--index DIR] [--clients 20] [--requests 10]
+    python -m studies.rest_load [--index DIR] [--clients 20] [--requests 10]
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def run_load(base: str, clients: int = 20, requests: int = 10, tokens: list[str]
 def main(argv=None) -> int:
     import index
 
-    parser = argparse.ArgumentParser(prog="python -m bench.rest_load")
+    parser = argparse.ArgumentParser(prog="python -m studies.rest_load")
     parser.add_argument("--index")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=10)

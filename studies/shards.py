@@ -3,7 +3,7 @@
 by fan-out and merged as a router would, against the one index.
 
     tracuu bench --sizes 1000000 --keep --out bench-results        # leaves bench-results/indexes/size-1000000
-    python -m bench.shards --index bench-results/indexes/size-1000000 --shards 4 [--queries 200]
+    python -m studies.shards --index bench-results/indexes/size-1000000 --shards 4 [--queries 200]
 
 Two ways to score BM25 on the shards: with each shard's own statistics (one round, what a plain fan-out
 does) and with corpus-wide statistics sent by the router (a first round gathers each shard's live count,
@@ -94,9 +94,9 @@ def main(argv=None) -> int:
     import index
     from index.store.view import SegmentView
     from index.text.tokens import pick_variant, tokenize
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
-    from .common import load_now, time_each
+    from bench.common import load_now, time_each
 
     idx = index.open(settings=Settings.load(args.index))
     one = idx._current().view

@@ -2,7 +2,7 @@
 constraints, places typed as 2025 names or bare English): ``tests/data/qa_forms.jsonl``, seed_qa format plus
 a few checks of its own, asked through ``qa.answer`` against an existing index.
 
-    python -m bench.forms_check --index DIR [--corpus seed|news|all] [--json OUT] [--data FILE]
+    python -m studies.forms_check --index DIR [--corpus seed|news|all] [--json OUT] [--data FILE]
 
 ``tests/data/qa_forms_untouched.jsonl`` holds 17 more, written after the code and run once.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from index.text.refs import fold
 
-from .evaluate import check_answer
+from bench.evaluate import check_answer
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "qa_forms.jsonl"
 VERDICTS = ("Có —", "Yes —", "Không —", "No —")
@@ -54,7 +54,7 @@ def run(index_dir: str, corpus: str = "all", data: Path = DATA) -> list[dict]:
     import qa
     from index.api import Index
     from tracuu.contract import AskResponse
-    from tracuu.settings import Settings
+    from index.settings import Settings
 
     idx = Index(Settings.load(index_dir))
     items = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -6,7 +6,7 @@ answer gives the candidate spans; a candidate equal to a gold answer (SQuAD norm
 A logistic regression (scikit-learn, L2, C chosen by 5-fold cross-validation grouped by article) is fitted
 on all of them; the figures printed are out-of-fold EM/F1 of the top span, given the gold sentence.
 
-    python -m bench.train_direct [--eval-dir ../shared/eval] [--dry-run] [--out FILE]
+    python -m training.train_direct [--eval-dir ../shared/eval] [--dry-run] [--out FILE]
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import argparse
 import json
 from pathlib import Path
 
-from . import splits
-from .span_metrics import exact, f1, normalise
+from bench import splits
+from bench.span_metrics import exact, f1, normalise
 
 SETS = ("xquad_vi_dev", "viquad2_dev")
 C_GRID = (0.3, 1.0, 3.0, 10.0)

@@ -1,6 +1,6 @@
 """Compare BM25 tokenisers on an index built from xquad_vi_dev (alone and fused with its dense side).
 
-    python -m bench.compare_tokenizers --index DIR --queries xquad_vi_dev.queries.jsonl
+    python -m studies.compare_tokenizers --index DIR --queries xquad_vi_dev.queries.jsonl
 
 Prints doc-level R@1 / MRR@10 of BM25 alone, the tokenising speed, and R@1 after RRF with the index's
 own dense ranking, for syllable uni+bigrams (the project's) and pyvi word segmentation.

@@ -2,9 +2,9 @@
 NAME" that corpus-news prints gives "Ai là OFFICE PLACE?" with NAME as a weak label (the holder that article
 names; another article may name another holder of the same post, or a later one).
 
-    python -m bench.office_questions write [--news FILE] [--limit 160] --out questions.jsonl
+    python -m studies.office_questions write [--news FILE] [--limit 160] --out questions.jsonl
     tracuu ask --questions questions.jsonl --json --index IDX > answers.jsonl
-    python -m bench.office_questions score questions.jsonl answers.jsonl
+    python -m studies.office_questions score questions.jsonl answers.jsonl
 
 ``score`` prints how many answers name the labelled holder, and the confident / tentative / abstained split
 (docs/questions.md, "Checked on office questions drawn from the news").

@@ -1,8 +1,8 @@
 """Train the learned rankers and the confidence calibration from the TUNE parts of the public sets.
 
-    python -m bench.train [--eval-dir ../shared/eval] [--out qa/learned/weights] [--cache /tmp/tracuu-train]
+    python -m training.train [--eval-dir ../shared/eval] [--out qa/learned/weights] [--cache /tmp/tracuu-train]
 
-1. passages: for every tune question the fused top 30 (``bench.rank_data``); candidates compared by
+1. passages: for every tune question the fused top 30 (``training.rank_data``); candidates compared by
    grouped cross-validation (folds by article, so no paragraph's questions are on both sides): plain RRF
    order, logistic regression, LightGBM lambdarank. Scored by article-level R@1 after reranking.
 2. sentences: the competing sentences of the top passages, the passages ordered by the *out-of-fold*
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from . import rank_data
-from .splits import SPLITS_FILE
+from bench.splits import SPLITS_FILE
 
 FOLDS = 5
 CONFIDENT_PRECISION = 0.85

@@ -5,7 +5,7 @@ to it in vocabulary (same topic, different report), and 60 articles against a re
 template (every figure changed: the words of a periodic report, another month's counts). Reported apart,
 as a known weakness: the same text with another place's name and the same figures (merged).
 
-    python -m bench.dedup [--news 300] [--out bench-results]
+    python -m studies.dedup [--news 300] [--out bench-results]
 
 Prints precision/recall of the index's merge rule (MinHash estimate ≥ threshold, found through LSH bands,
 and the same figures quoted)
