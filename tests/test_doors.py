@@ -120,7 +120,12 @@ def test_four_doors_give_the_same_json(seed_index, served, tmp_path):
     assert python["none"]["abstained"] and not python["none"]["citations"]
     assert len(python["list"]["items"]) == 3 and "Cần Thơ" in python["list"]["answer"]
     assert len(python["filtered"]["items"]) < len(python["list"]["items"])
-    assert all(a["direct"] is None and a["direct_citation"] is None for a in python.values())
+    # The fact first (issue 25): a span cut verbatim from the passage of the citation it names.
+    assert python["fact"]["direct"] and python["fact"]["direct_citation"] is not None
+    for a in python.values():
+        if a["direct"] is not None:
+            cited = {c["n"]: c["text"] for c in a["citations"]}
+            assert a["direct"] in cited[a["direct_citation"]]
 
 
 def test_search_doors_give_the_same_json(seed_index, served):

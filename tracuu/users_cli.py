@@ -118,7 +118,9 @@ def audited(handler):
     """The command's handler, recording a corpus change made from the command line (user: the OS user)."""
     def run(args) -> int:
         status = handler(args)
-        if args.command in AUDITED:
+        # Only a command that ran records a change (0; 3: some files skipped): a refused one wrote nothing,
+        # and must not create an index folder just to say so.
+        if args.command in AUDITED and status in (0, 3):
             try:
                 from index.store.accounts import Accounts
                 from .settings import Settings
