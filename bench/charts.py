@@ -123,7 +123,7 @@ def markdown(report: dict) -> str:
     ask = report.get("ask", {}).get("seed")
     if ask:
         lines[-2:-2] = [
-            f"`tracuu ask` (report.ask.answer) on the seed corpus, {ask['questions']} questions, best of "
+            f"`tracuu ask` (tracuu.answering.answer) on the seed corpus, {ask['questions']} questions, best of "
             f"{len(ask['rounds'])} rounds: p50 / p95 {ask['p50_ms']:.0f} / {ask['p95_ms']:.0f} ms with each "
             f"question's sentences embedded (load {ask['sentence_vectors_per_question']['load_average']}); "
             f"{ask['sentence_vectors_cached']['p50_ms']:.0f} / {ask['sentence_vectors_cached']['p95_ms']:.0f} ms "

