@@ -26,7 +26,8 @@ except ModuleNotFoundError:  # an editable install made before ui_render was lis
 import ui_compare
 import ui_report
 from ui_i18n import LOCALE_JS, i18n  # noqa: F401 (the app's surface: launch and the tests pass i18n())
-from ui_uploads import ingest_uploads, ingest_urls, safe_name, save_uploads, upload_label, upload_types  # noqa: F401
+from ui_uploads import (ingest_uploads, ingest_urls, refusal_html, safe_name, save_uploads,  # noqa: F401
+                        upload_label, upload_types)
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -111,7 +112,7 @@ def build_app(index: "Index") -> "gr.Blocks":
             return render_hits(index, found, query, lang)
         if kind == "empty":
             return f'<div class="tr-out"><p>{esc(LABELS[lang]["empty_q"])}</p></div>'
-        return f'<div class="tr-out"><p class="bad">{esc(LABELS[lang]["filter_error"].format(msg=payload))}</p></div>'
+        return refusal_html(LABELS[lang]["filter_error"].format(msg=payload))
 
     def ask_html(question, docs, localities, years, lang, history):
         """One turn of the conversation: a question after another one follows it up (ui_report.ask_turn)."""
@@ -208,7 +209,7 @@ def build_app(index: "Index") -> "gr.Blocks":
 
         try:
             if not web_accounts.may_write(index, request):
-                report = f'<div class="tr-out"><p class="bad">{esc(web_accounts.T[_lang(lang)]["no_right"])}</p></div>'
+                report = refusal_html(web_accounts.T[_lang(lang)]["no_right"])
             else:
                 report = ingest_uploads(files, index, _lang(lang), lambda p: progress(
                     (p.articles, p.total) if p.total else None, desc=render(p)), user=web_accounts.actor(index, request))
@@ -222,7 +223,7 @@ def build_app(index: "Index") -> "gr.Blocks":
         from tracuu.progress import render
 
         if not web_accounts.may_write(index, request):  # fetching adds articles: editors only, as uploads
-            report = f'<div class="tr-out"><p class="bad">{esc(web_accounts.T[_lang(lang)]["no_right"])}</p></div>'
+            report = refusal_html(web_accounts.T[_lang(lang)]["no_right"])
         else:
             report = ingest_urls(text, index, _lang(lang), lambda p: progress(None, desc=render(p)))
         return (report, gr.update(value=""), *refresh(lang))

@@ -139,7 +139,7 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
     if out.failed:
         why = L[out.failed].format(passages=index.settings.upload_max_passages,
                                    seconds=round(index.settings.upload_max_seconds))
-        return f'<div class="tr-out"><p class="bad">{esc(why)}</p></div>'
+        return refusal_html(why)
     report, refused = out.report, out.refused
     items = []
     if report is not None:
@@ -149,10 +149,7 @@ def ingest_uploads(files: Sequence[str] | None, index: "Index", lang: str = "vi"
         for copy, host in zip(report.merged, report.merged_into):  # name the article the copy joined
             items.append(f'<li class="ok">✓ {esc(L["merged"])}: {_named(index, host, L)} '
                          f'<span class="meta">({esc(L["copy"])} <code>{esc(copy)}</code>)</span></li>')
-    for name, why in refused:
-        items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
-    hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.added or report.updated) else ""
-    return f'<div class="tr-out"><ul class="report">{"".join(items)}</ul>{hint}</div>'
+    return report_html(items, refused, L, report is not None and bool(report.added or report.updated))
 
 
 def ingest_urls(text: str | None, index: "Index", lang: str = "vi", on_progress=None) -> str:
@@ -178,7 +175,7 @@ def ingest_urls(text: str | None, index: "Index", lang: str = "vi", on_progress=
         try:
             report = index.ingest_web(request, on_progress=on_progress)
         except IndexBusyError:
-            return f'<div class="tr-out"><p class="bad">{esc(L["busy"])}</p></div>'
+            return refusal_html(L["busy"])
         refused += [(s.origin, s.reason) for s in report.skipped]
     items = []
     if report is not None:
@@ -193,10 +190,21 @@ def ingest_urls(text: str | None, index: "Index", lang: str = "vi", on_progress=
                 items.append(f'<li class="ok">✓ {esc(L[key])}: <strong>{esc(title)}</strong> (<code>{esc(doc_id)}</code>, '
                              f'<a href="{esc(article.url if article else "")}" rel="noopener noreferrer" target="_blank">'
                              f"{esc(L['source'])}</a>)</li>")
-    for name, why in refused:
-        items.append(f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>')
-    hint = f"<p>{esc(L['ask_now'])}</p>" if report is not None and (report.ingest.added or report.ingest.updated) else ""
+    return report_html(items, refused, L, report is not None and bool(report.ingest.added or report.ingest.updated))
+
+
+def report_html(items: list[str], refused: Sequence[tuple[str, str]], L: dict, changed: bool) -> str:
+    """The ingest report of uploads and pasted URLs alike: what was done (``items``), then each refusal with
+    its reason, then the hint to ask at once when anything was added or updated."""
+    items = items + [f'<li class="bad">✗ {esc(L["refused"])}: <strong>{esc(name)}</strong> — {esc(why)}</li>'
+                     for name, why in refused]
+    hint = f"<p>{esc(L['ask_now'])}</p>" if changed else ""
     return f'<div class="tr-out"><ul class="report">{"".join(items)}</ul>{hint}</div>'
+
+
+def refusal_html(why: str) -> str:
+    """A whole request refused (busy index, no right to write, over budget): one line, escaped."""
+    return f'<div class="tr-out"><p class="bad">{esc(why)}</p></div>'
 
 
 def _named(index: "Index", doc_id: str, L: dict) -> str:

@@ -24,32 +24,38 @@ REQUESTS = [
 ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 @contextlib.contextmanager
-def serve_in_thread(index, port: int | None = None):
-    """The REST API on 127.0.0.1 in a background thread; yields its base URL."""
+def serve_app(app, port: int, log_level: str = "warning", wait_s: float = 20.0):
+    """Any ASGI ``app`` served by uvicorn on 127.0.0.1:``port`` in a background thread; yields its base URL
+    once the server has started, and stops it afterwards."""
     import uvicorn
 
-    from rest import create_api
-
-    port = port or _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_api(index), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(200):
-        if server.started:
-            break
+    deadline = time.monotonic() + wait_s
+    while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def serve_in_thread(index, port: int | None = None):
+    """The REST API on 127.0.0.1 in a background thread; yields its base URL."""
+    from rest import create_api
+
+    with serve_app(create_api(index), port or free_port()) as url:
+        yield url
 
 
 def run_load(base: str, clients: int = 20, requests: int = 10, tokens: list[str] | None = None) -> dict:

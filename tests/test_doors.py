@@ -6,11 +6,8 @@ server on 127.0.0.1 (the REST API with the Gradio app mounted, as `tracuu serve`
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import threading
-import time
 
 import pytest
 
@@ -31,36 +28,13 @@ QUESTIONS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(seed_index):
-    """The base URL of the REST API with the Gradio app mounted at "/", served by uvicorn on 127.0.0.1."""
-    import gradio as gr
-    import uvicorn
+    """The base URL of what `tracuu serve` runs (the REST API with the Gradio app mounted at "/")."""
+    from serving import serving
 
-    import ui
-    from rest import create_api
-
-    api = create_api(seed_index)
-    port = _free_port()
-    gr.mount_gradio_app(api, ui.build_app(seed_index), path="/")
-    server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the server did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(seed_index) as url:
+        yield url
 
 
 def _filters(f: dict):
