@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..records import Answer, Citation
-from .score import best_span
+from ..records import Answer
+from .score import asked_of, best_span_for
 
 SHORT_TITLE_WORDS = 12  # an article's title in the answer text: its head, at most this many words
 # Where a headline's head ends: "Tây Hồ: tổng kết …", "… - Báo Hà Nội mới", "… | Cổng thông tin".
@@ -22,7 +22,10 @@ def with_direct(answer: Answer, analysis) -> Answer:
     if answer.abstained or answer.kind != "fact" or not answer.citations:
         return answer
     question = getattr(analysis, "question", None) or answer.question
-    found = [(c, _span(c, question, analysis)) for c in answer.citations]
+    wanted = asked_of(question, analysis)
+    if wanted is None:
+        return answer
+    found = [(c, best_span_for(c.quote, wanted, analysis)) for c in answer.citations]
     found = [(c, span) for c, span in found if span is not None]
     if any(span.fits for _, span in found):  # "possibly 91 Tổ dân vận", not "or 25 năm" beside it
         found = [(c, span) for c, span in found if span.fits]
@@ -41,10 +44,6 @@ def with_direct(answer: Answer, analysis) -> Answer:
         head = words.possibly_spans.format(spans=words.either.join(f"{t} [{n}]" for t, n in listed))
         text = "\n".join([head, *text.split("\n")[1:]])
     return replace(answer, text=text, direct=direct, direct_citation=first.n)
-
-
-def _span(citation: Citation, question: str, analysis):
-    return best_span(citation.quote, question, analysis)
 
 
 def _key(span: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .constraints import Candidate, kept_and_met
 from .features import NAMES, features
+from .base import SpanKind
 from .kinds import kind_asked
 from .tokens import is_number, question_words, words
 
@@ -37,30 +38,56 @@ class Candidates:
     rows: tuple[tuple[float, ...], ...]  # features, aligned with spans
 
 
-def candidates(sentence: str, question: str, analysis) -> Candidates | None:
-    """Every span the asked kind proposes that is not made only of the question's own words; None when
-    the question asks for no kind of span."""
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks of a span, read once per answer rather than once per quoted sentence."""
+
+    kind: SpanKind
+    said: str  # the question as the articles word it (an English one with its gloss before it)
+    accented: bool
+    words: frozenset[str]  # the question's own words: a span made only of them answers nothing
+    counted: tuple[str, ...]  # the noun phrase a count question counts
+
+
+def asked_of(question: str, analysis) -> Asked | None:
+    """The span the question asks for; None when it asks for no kind of span (why, how, what is)."""
     kind = kind_asked(question, analysis)
     if kind is None:
         return None
-    ws = words(sentence)
     said = _question_text(question, analysis)
     accented = has_diacritics(said)
-    asked = question_words(said, accented)
-    counted = counted_phrase(said, accented)
+    return Asked(kind, said, accented, question_words(said, accented), counted_phrase(said, accented))
+
+
+def candidates(sentence: str, question: str, analysis) -> Candidates | None:
+    """Every span the asked kind proposes that is not made only of the question's own words; None when
+    the question asks for no kind of span."""
+    wanted = asked_of(question, analysis)
+    return None if wanted is None else candidates_for(sentence, wanted)
+
+
+def candidates_for(sentence: str, wanted: Asked) -> Candidates:
+    kind, accented = wanted.kind, wanted.accented
+    ws = words(sentence)
     proposed = frozenset(kind.spans(sentence, ws))
     names = frozenset(person_names(sentence)) if kind.name == "person" else frozenset()
     seen: dict[tuple[int, int], tuple[float, ...]] = {}
     for s, e in sorted(proposed):
-        if not all(w.key(accented) in asked for w in ws[s:e]):
-            seen[(s, e)] = tuple(features(ws, (s, e), asked, kind.name, counted, proposed, accented, names))
+        if not all(w.key(accented) in wanted.words for w in ws[s:e]):
+            seen[(s, e)] = tuple(features(ws, (s, e), wanted.words, kind.name, wanted.counted, proposed, accented,
+                                          names))
     spans = tuple((ws[s].start, ws[e - 1].end) for s, e in seen)
     return Candidates(kind.name, spans, tuple(seen.values()))
 
 
 def best_span(sentence: str, question: str, analysis) -> Span | None:
-    found = candidates(sentence, question, analysis)
-    if not found or not found.spans:
+    wanted = asked_of(question, analysis)
+    return None if wanted is None else best_span_for(sentence, wanted, analysis)
+
+
+def best_span_for(sentence: str, wanted: Asked, analysis) -> Span | None:
+    found = candidates_for(sentence, wanted)
+    if not found.spans:
         return None
     model = _model()
     probs = [_probability(model, row) for row in found.rows]
@@ -69,8 +96,7 @@ def best_span(sentence: str, question: str, analysis) -> Span | None:
     k = max(keep, key=probs.__getitem__)
     start, end = found.spans[k]
     if found.kind == "count":  # the count with its noun, as the question counts it: "126 chi hội"
-        said = _question_text(question, analysis)
-        end = with_noun(sentence, start, end, counted_phrase(said, has_diacritics(said)))
+        end = with_noun(sentence, start, end, wanted.counted)
     return Span(start, end, found.kind, probs[k], fits)
 
 
