@@ -57,10 +57,13 @@ FORMS = (
 # A leading clause that only sets the scene (time, source, place) is dropped from the question.
 _SCENE = ("Theo", "Ngày", "Sáng", "Chiều", "Tối", "Đêm", "Trưa", "Rạng sáng", "Năm", "Trước đó", "Tuy nhiên",
           "Trong", "Tại", "Hiện", "Đến", "Khi", "Sau", "Cùng ngày", "Ngoài ra", "Đồng thời", "Như", "Với", "Vào",
-          "Từ", "Cũng", "Trước", "Dù", "Mặc dù", "Thời gian qua", "Hôm qua", "Hiện nay", "Hiện tại", "Qua")
+          "Từ", "Cũng", "Trước", "Dù", "Mặc dù", "Thời gian qua", "Hôm qua", "Hiện nay", "Hiện tại", "Qua",
+          "Tin từ", "Trao đổi với", "Chia sẻ với", "Được biết", "Cụ thể")
+_SCENE = tuple(word.lower() + " " for word in _SCENE)
 # No cut after "TP." or an initial ("em Q."): the capital that follows belongs to the same sentence.
 _SENTENCE = re.compile(rf"(?<!TP\.)(?<!Tp\.)(?<!\b[{_UPPER}]\.)(?<=[.!?…])\s+(?=[\"“{_UPPER}])")
-_CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[-–]\s|\.\s*$")
+# A comma before an administrative unit ("Tịnh Biên, tỉnh An Giang") continues the name, not the sentence.
+_CLAUSE_END = re.compile(rf"[,;:](?=\s)(?!\s{_UNIT}\s)|\s[-–]\s|\.\s*$")
 # Rare forms first: a document gives one question, and the rare ones would lose theirs to the common ones.
 _SHARE = {"office": 0.1, "percent": 0.08, "year": 0.1, "when": 0.1, "date": 0.13, "money": 0.15, "place": 0.17,
           "count": 0.17}
@@ -116,7 +119,9 @@ def _clauses(sentence: str) -> list[tuple[int, int]]:
 
 
 def _is_scene(clause: str) -> bool:
-    return len(clause.split()) <= 8 and clause.strip().startswith(_SCENE)
+    """A clause that only sets the scene or names the source ("Ngày 12/3", "tại Hà Nội", "tin từ Công an")."""
+    clause = clause.strip()
+    return (len(clause.split()) <= 8 and (clause.lower() + " ").startswith(_SCENE)) or clause.endswith(_REPORTING)
 
 
 def _finish(text: str) -> str:
@@ -124,22 +129,26 @@ def _finish(text: str) -> str:
     return text[:1].upper() + text[1:] + "?" if text else ""
 
 
+def _asked(text: str, wh_end: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:")
+    return "" if text.endswith(_REPORTING) or len(text.split()) < 6 else _finish(text + " " + wh_end)
+
+
 def rewrite(sentence: str, start: int, end: int, wh: str, wh_end: str | None) -> str:
     """The question: the answer phrase replaced by ``wh``; a scene-setting first clause dropped (moved to
-    the end as ``wh_end`` when it held the answer); cut at the end of the clause that asks."""
+    the end as ``wh_end`` when it held the answer, and the question is then the first clause after it that
+    does more than set the scene); cut at the end of the clause that asks."""
     clauses = _clauses(sentence)
     first = clauses[0] if clauses else (0, len(sentence))
     if first[0] <= start and end <= first[1] and len(clauses) > 1:
         if wh_end is None or not _is_scene(sentence[first[0]:first[1]]):
             return ""
-        rest = sentence[clauses[1][0]:]
-        last = _clauses(rest)[0]
-        return _finish(rest[:last[1]] + " " + wh_end)
+        asking = next(((a, b) for a, b in clauses[1:] if not _is_scene(sentence[a:b])), None)
+        return _asked(sentence[asking[0]:asking[1]], wh_end) if asking else ""
     head = first[1] + 1 if len(clauses) > 1 and _is_scene(sentence[first[0]:first[1]]) and first[1] < start else 0
     stop = next((b for a, b in clauses if b >= end), len(sentence))
     if wh_end is not None:  # "ngày nào", "ở đâu", "khi nào" close a Vietnamese question
-        asked = re.sub(r"\s+", " ", sentence[head:start] + " " + sentence[end:stop]).strip(" ,;:")
-        return "" if asked.endswith(_REPORTING) or len(asked.split()) < 6 else _finish(asked + " " + wh_end)
+        return _asked(sentence[head:start] + " " + sentence[end:stop], wh_end)
     return _finish(sentence[head:start] + wh + sentence[end:stop])
 
 
