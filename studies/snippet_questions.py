@@ -131,7 +131,7 @@ def _finish(text: str) -> str:
 
 def _asked(text: str, wh_end: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;:")
-    return "" if text.endswith(_REPORTING) or len(text.split()) < 6 else _finish(text + " " + wh_end)
+    return "" if _is_scene(text) or len(text.split()) < 6 else _finish(text + " " + wh_end)
 
 
 def rewrite(sentence: str, start: int, end: int, wh: str, wh_end: str | None) -> str:
