@@ -261,7 +261,7 @@ def form_of(query_id: str) -> str:
     return query_id.split("-")[1]
 
 
-def score(queries: list[dict], rows: list[dict]) -> dict:
+def score(rows: list[dict]) -> dict:
     """Figures per form from the per-question rows of ``tracuu eval`` (its eval-xquad.json)."""
     out: dict[str, Counter] = {}
     for row in rows:
@@ -286,7 +286,7 @@ def _write(path: Path, items: list[dict]) -> None:
 
 def _print_score(queries_path: str, eval_path: str, shown: int) -> None:
     rows = json.loads(Path(eval_path).read_text(encoding="utf-8"))["per_question"]
-    figures = score(_jsonl(Path(queries_path)), rows)
+    figures = score(rows)
     keys = ("questions", "answer_hit", "top1_hit", "tentative", "abstained", "confident_wrong")
     print("| form | " + " | ".join(keys) + " |")
     print("|" + "---|" * (len(keys) + 1))

@@ -86,7 +86,7 @@ def test_score_per_form_and_unanswerable_outcomes():
              "abstained": False, "confident_wrong": True},
             {"id": "snip-none-year-002", "answer_hit": False, "top1_hit": False, "tentative": False,
              "abstained": True, "confident_wrong": False}]
-    figures = score([], rows)
+    figures = score(rows)
     assert figures["all"]["questions"] == 3 and figures["count"]["answer_hit"] == 1
     assert figures["none"] == {"questions": 2, "answer_hit": 0, "top1_hit": 0, "tentative": 0, "abstained": 1,
                                "confident_wrong": 1, "confident": 1}
