@@ -19,4 +19,4 @@ class Name:
         return self.name in asks
 
     def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:
-        return runs(words, lambda w: _named(w) or (w.text.isdigit() and len(w.text) <= 3), max_len=5)
+        return runs(words, lambda w: _named(w) or (w.text.isdigit() and len(w.text) <= 3), max_len=5, initials=True)

@@ -12,7 +12,7 @@ class Person:
     name = "person"
 
     def asked(self, asks: frozenset[str], analysis) -> bool:
-        return analysis.answer_type == "person"
+        return analysis.answer_type == "person" or self.name in asks  # "nhà thơ người Đức nào"
 
     def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:
-        return runs(words, lambda w: is_capitalised(w) and not w.text[0].isdigit(), max_len=5)
+        return runs(words, lambda w: is_capitalised(w) and not w.text[0].isdigit(), max_len=5, initials=True)
