@@ -24,8 +24,17 @@ def _durationish(w: Word) -> bool:
         or bool(_ROMAN.match(w.text))
 
 
+# A duration counts units of time ("5 năm", "ba tuần") or names its two ends ("từ 1870 đến 1939"): "114" and
+# "ngày 02/7/2020" are none.
+_UNITS = frozenset("nam thang tuan ngay gio phut giay ky nien".split())
+_ENDS = frozenset("den toi".split())
+
+
 def _anchored(words: Sequence[Word]) -> bool:
-    return any(_FIGURE.match(w.text) or _ROMAN.match(w.text) or w.lower in _ANCHOR_WORDS for w in words)
+    counted = any((_FIGURE.match(a.text) or a.lower in _ANCHOR_WORDS) and b.folded in _UNITS
+                  for a, b in zip(words, words[1:]))
+    return counted or (any(w.folded in _ENDS for w in words)
+                       and any(_FIGURE.match(w.text) or _ROMAN.match(w.text) or w.lower in _ANCHOR_WORDS for w in words))
 
 
 class Duration:
