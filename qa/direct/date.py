@@ -21,6 +21,15 @@ _UNITS = frozenset({"thang"})
 
 # A date never ends with the word of a part it does not print: "10 năm" is ten years, "tháng 10 năm" is cut.
 _OPEN_ENDS = frozenset("ngay thang nam".split())
+# Nor with a word that leads into what follows it: "tháng 4 năm 1991 sau" (… sau ba năm sửa chữa), "vào".
+_LEADS = frozenset("vao khoang truoc sau nhung luc dau cuoi giua the thap quy mung mong".split())
+
+
+def _open_end(words: Sequence[Word], e: int) -> bool:
+    """The span ends with a bare unit ("10 năm"), a leading word ("sau") or with the number of a count of units that follows it
+    ("tháng 4 năm 1991 sau ba" of "… sau ba năm sửa chữa")."""
+    last = words[e - 1]
+    return last.folded in _OPEN_ENDS | _LEADS or (last.lower in NUMBER_WORDS and e < len(words) and words[e].folded in _OPEN_ENDS)
 
 
 def _dateish(w: Word) -> bool:
@@ -46,4 +55,4 @@ class Date:
 
     def spans(self, sentence: str, words: Sequence[Word]) -> list[tuple[int, int]]:
         return [(s, e) for s, e in runs(words, _dateish, max_len=7)
-                if _anchored(words[s:e]) and not cuts_a_date(words, s) and words[e - 1].folded not in _OPEN_ENDS]
+                if _anchored(words[s:e]) and not cuts_a_date(words, s) and not _open_end(words, e)]
