@@ -26,10 +26,11 @@ _LEADS = frozenset("vao khoang truoc sau nhung luc dau cuoi giua the thap quy mu
 
 
 def _open_end(words: Sequence[Word], e: int) -> bool:
-    """The span ends with a bare unit ("10 năm"), a leading word ("sau") or with the number of a count of units that follows it
-    ("tháng 4 năm 1991 sau ba" of "… sau ba năm sửa chữa")."""
+    """The span ends with a bare unit ("10 năm"), a leading word ("sau") or with the number of a count of
+    units that follows it ("tháng 4 năm 1991 sau ba" of "… sau ba năm sửa chữa")."""
     last = words[e - 1]
-    return last.folded in _OPEN_ENDS | _LEADS or (last.lower in NUMBER_WORDS and e < len(words) and words[e].folded in _OPEN_ENDS)
+    counts_units = last.lower in NUMBER_WORDS and e < len(words) and words[e].folded in _OPEN_ENDS
+    return last.folded in _OPEN_ENDS | _LEADS or counts_units
 
 
 def _dateish(w: Word) -> bool:

@@ -33,8 +33,9 @@ _ENDS = frozenset("den toi".split())
 def _anchored(words: Sequence[Word]) -> bool:
     counted = any((_FIGURE.match(a.text) or a.lower in _ANCHOR_WORDS) and b.folded in _UNITS
                   for a, b in zip(words, words[1:]))
-    return counted or (any(w.folded in _ENDS for w in words)
-                       and any(_FIGURE.match(w.text) or _ROMAN.match(w.text) or w.lower in _ANCHOR_WORDS for w in words))
+    bounded = any(w.folded in _ENDS for w in words)
+    return counted or (bounded and any(_FIGURE.match(w.text) or _ROMAN.match(w.text) or w.lower in _ANCHOR_WORDS
+                                       for w in words))
 
 
 class Duration:

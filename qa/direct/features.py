@@ -20,7 +20,8 @@ NAMES: tuple[str, ...] = (
     "starts_modifier", "all_cap", "first_cap", "sentence_start", "prev_q", "next_q", "near_q", "q_window",
     "rel_pos", "has_counted", "ends_counted", "edge_after", "edge_before", "prev_title", "next_cap", "prev_cap",
     "next_number", "extends_left", "extends_right", "starts_prep", "lone_opener", "starts_title", "q_left3", "q_right3", "counts_noun", "is_name", "after_q_code",
-    "after_naming", "after_people", "cuts_date", "year_only", "cuts_date_year_asked", "year_only_year_asked", *(f"kind_{k}" for k in KIND_NAMES), *(f"kind_{k}_len" for k in KIND_NAMES),
+    "after_naming", "after_people", "cuts_date", "year_only", "cuts_date_year_asked", "year_only_year_asked",
+    *(f"kind_{k}" for k in KIND_NAMES), *(f"kind_{k}_len" for k in KIND_NAMES),
     *(f"kind_{k}_qfrac" for k in KIND_NAMES),
 )
 
