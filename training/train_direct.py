@@ -1,7 +1,7 @@
 """Train the direct-span scorer (qa/direct/weights.json) on the tune parts' gold spans.
 
 For every tune question of xquad_vi_dev and viquad2_dev whose expected kind of span ``qa.direct`` reads
-(count, date, person, place, code, amount, percentage), the sentence of its gold paragraph that holds a gold
+(count, date, duration, person, place, code, amount, percentage), the sentence of its gold paragraph that holds a gold
 answer gives the candidate spans; a candidate equal to a gold answer (SQuAD normalisation) is a positive.
 A logistic regression (scikit-learn, L2, C chosen by 5-fold cross-validation grouped by article) is fitted
 on all of them; the figures printed are out-of-fold EM/F1 of the top span, given the gold sentence.

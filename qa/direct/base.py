@@ -20,12 +20,14 @@ class SpanKind(Protocol):
         """Candidate spans as (first word, last word + 1) indexes into ``words``."""
 
 
-def runs(words: Sequence[Word], ok, *, max_len: int = 6) -> list[tuple[int, int]]:
-    """Every run of at most ``max_len`` consecutive words each passing ``ok``, not crossing punctuation."""
+def runs(words: Sequence[Word], ok, *, max_len: int = 6, initials: bool = False) -> list[tuple[int, int]]:
+    """Every run of at most ``max_len`` consecutive words each passing ``ok``, not crossing punctuation (with
+    ``initials``, but for the full stop of a name's initial: "James W. Gerard")."""
     out = []
     for i in range(len(words)):
         for j in range(i, min(len(words), i + max_len)):
-            if not ok(words[j]) or (j > i and _gap(words[j - 1], words[j])):
+            joined = j == i or not _gap(words[j - 1], words[j]) or (initials and _initial(words[j - 1], words[j]))
+            if not ok(words[j]) or not joined:
                 break
             out.append((i, j + 1))
     return out
@@ -44,6 +46,11 @@ def grown(words: Sequence[Word], start: int, end: int, *, before: int = 1, after
                 break
             out.append((s, e))
     return out
+
+
+def _initial(left: Word, right: Word) -> bool:
+    """``left`` is a name's initial with its full stop, ``right`` the next part of the name: "W. Gerard"."""
+    return len(left.text) == 1 and left.text.isupper() and right.start - left.end == 2 and right.text[0].isupper()
 
 
 def _gap(left: Word, right: Word) -> bool:

@@ -19,16 +19,19 @@ NAMES: tuple[str, ...] = (
     *(f"len{n}" for n in _LEN_BINS), "len5p", "q_frac", "q_any", "has_digit", "starts_number", "ends_number",
     "starts_modifier", "all_cap", "first_cap", "sentence_start", "prev_q", "next_q", "near_q", "q_window",
     "rel_pos", "has_counted", "ends_counted", "edge_after", "edge_before", "prev_title", "next_cap", "prev_cap",
-    "next_number", "extends_left", "extends_right", "starts_prep", "lone_opener", "starts_title", "q_left3", "q_right3", "counts_noun", "is_name", "after_q_code", *(f"kind_{k}" for k in KIND_NAMES), *(f"kind_{k}_len" for k in KIND_NAMES),
+    "next_number", "extends_left", "extends_right", "starts_prep", "lone_opener", "starts_title", "q_left3", "q_right3", "counts_noun", "is_name", "after_q_code",
+    "after_naming", "after_people", "cuts_date", "year_only", "cuts_date_year_asked", "year_only_year_asked",
+    *(f"kind_{k}" for k in KIND_NAMES), *(f"kind_{k}_len" for k in KIND_NAMES),
     *(f"kind_{k}_qfrac" for k in KIND_NAMES),
 )
 
 
 def features(words: Sequence[Word], span: tuple[int, int], asked: frozenset[str], kind: str,
              counted: tuple[str, ...] = (), others: frozenset[tuple[int, int]] = frozenset(),
-             accented: bool = True, names: frozenset[str] = frozenset()) -> list[float]:
+             accented: bool = True, names: frozenset[str] = frozenset(), grain: str | None = None) -> list[float]:
     """``others``: every candidate span of the sentence — one that extends this span by a word says it
-    may be cut short ("ngày 9" of "ngày 9 tháng 8 năm 1942")."""
+    may be cut short ("ngày 9" of "ngày 9 tháng 8 năm 1942"); ``grain``: "year" when the question asks only
+    for a date's year ("năm nào": "năm 1943" of "7 tháng 1 năm 1943" is its answer, cut or not)."""
     s, e = span
     inside = words[s:e]
     n = e - s
@@ -71,11 +74,37 @@ def features(words: Sequence[Word], span: tuple[int, int], asked: frozenset[str]
         "after_q_code": float(any(w.key(accented) in asked and any(ch.isdigit() for ch in w.text)
                                   for w in words[max(0, s - 2) : s])),
     }
+    cut, year = _cuts_date(words, s, prev), _year_only(inside)
+    f.update({"after_naming": float(prev is not None and prev.folded in _NAMING),
+              # "người Scotland James Dewar": the word after "người" is a people, not the name
+              "after_people": float(prev is not None and prev.folded == "nguoi" and is_capitalised(inside[0])),
+              "cuts_date": cut, "year_only": year, "cuts_date_year_asked": cut * (grain == "year"),
+              "year_only_year_asked": year * (grain == "year")})
     for k in KIND_NAMES:
         f[f"kind_{k}"] = float(k == kind)
         f[f"kind_{k}_len"] = float(k == kind) * min(n, 6) / 6
         f[f"kind_{k}_qfrac"] = float(k == kind) * f["q_frac"]
     return [f[name] for name in NAMES]
+
+
+# Words a name is printed after (folded): "một người Norman tên là Oursel", "được gọi là Mahātmā".
+_NAMING = frozenset("la ten goi hieu".split())
+# A date's unit words (folded) and the words before a year that its answer may leave out.
+_UNITS = frozenset("ngay thang nam".split())
+_BEFORE_YEAR = frozenset("vao nam tu trong".split())
+
+
+def _cuts_date(words: Sequence[Word], s: int, prev: Word | None) -> float:
+    """The span starts with a date's unit right after a figure of the same date: "năm 1891" of "tháng 6 năm
+    1891" leaves out its day or month."""
+    return float(prev is not None and words[s].folded in _UNITS and prev.text.isdigit() and len(prev.text) <= 2
+                 and words[s].start - prev.end == 1)
+
+
+def _year_only(inside: Sequence[Word]) -> float:
+    """The span is a year alone ("1943", "năm 1943", "vào năm 1943")."""
+    rest = [w for w in inside if w.folded not in _BEFORE_YEAR]
+    return float(len(rest) == 1 and rest[0].text.isdigit() and len(rest[0].text) in (3, 4))
 
 
 def _after_last_figure(words: Sequence[Word], s: int, e: int, accented: bool) -> str | None:

@@ -8,13 +8,15 @@ from .base import SpanKind
 from .code import Code
 from .count import Count
 from .date import Date
+from .duration import Duration
 from .name import Name
 from .percent import Percent
 from .person import Person
 from .place import Place
 
-# Order matters: an amount or a percentage is also a "bao nhiêu" count; a place question may say "ai".
-KINDS: tuple[SpanKind, ...] = (Amount(), Percent(), Count(), Date(), Code(), Place(), Person(), Name())
+# Order matters: an amount or a percentage is also a "bao nhiêu" count, and so is "mấy năm một lần"; a place
+# question may say "ai".
+KINDS: tuple[SpanKind, ...] = (Amount(), Percent(), Duration(), Count(), Date(), Code(), Place(), Person(), Name())
 KIND_NAMES = tuple(k.name for k in KINDS)
 
 

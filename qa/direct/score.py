@@ -47,6 +47,7 @@ class Asked:
     accented: bool
     words: frozenset[str]  # the question's own words: a span made only of them answers nothing
     counted: tuple[str, ...]  # the noun phrase a count question counts
+    grain: str | None = None  # "year" or "month" when a date question asks only for that part of the date
 
 
 def asked_of(question: str, analysis) -> Asked | None:
@@ -54,9 +55,12 @@ def asked_of(question: str, analysis) -> Asked | None:
     kind = kind_asked(question, analysis)
     if kind is None:
         return None
+    from ..question.span_asks import date_grain
+
     said = _question_text(question, analysis)
     accented = has_diacritics(said)
-    return Asked(kind, said, accented, question_words(said, accented), counted_phrase(said, accented))
+    return Asked(kind, said, accented, question_words(said, accented), counted_phrase(said, accented),
+                 date_grain(said))
 
 
 def candidates(sentence: str, question: str, analysis) -> Candidates | None:
@@ -75,7 +79,7 @@ def candidates_for(sentence: str, wanted: Asked) -> Candidates:
     for s, e in sorted(proposed):
         if not all(w.key(accented) in wanted.words for w in ws[s:e]):
             seen[(s, e)] = tuple(features(ws, (s, e), wanted.words, kind.name, wanted.counted, proposed, accented,
-                                          names))
+                                          names, wanted.grain))
     spans = tuple((ws[s].start, ws[e - 1].end) for s, e in seen)
     return Candidates(kind.name, spans, tuple(seen.values()))
 

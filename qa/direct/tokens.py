@@ -66,3 +66,14 @@ def is_capitalised(word: Word) -> bool:
 NUMBER_WORDS = frozenset("một hai ba bốn tư năm sáu bảy tám chín mười mươi chục trăm nghìn ngàn triệu tỷ tỉ".split())
 # Words before a figure that belong to the span (folded): "khoảng sáu năm", "hơn 200 người".
 MODIFIERS = frozenset("khoang hon gan tren duoi toi chung xap xi".split())
+
+
+# Words (lower case, tone marks kept) that a sentence opens with, capitalised only for that, and that never
+# start a name: "Khi Guglielmo Marconi …", "Các đồng chí lãnh đạo …", "Còn James …".
+FUNCTION_WORDS = frozenset("""các những khi còn việc trong sau trước theo với tuy nhưng nếu vì do tại ở từ đến
+    cho và hay hoặc là của đã được có này đó họ nó cả mỗi hiện ngoài qua bên dù mặc để""".split())
+
+
+def opens_name(word: Word) -> bool:
+    """The word may start a name: not a function word capitalised because it opens the sentence."""
+    return word.lower not in FUNCTION_WORDS
