@@ -158,7 +158,7 @@ def evaluate_xquad(idx, queries: list[dict], set_name: str | None = None) -> dic
         ans, _ = answer(idx, question)
         t_answer.append(time.perf_counter() - t0)
         first = ans.citations[0].quote if ans.citations and not ans.abstained else ""
-        tentative = bool(ans.candidates) or (ans.kind == "fact" and len(ans.citations) > 1)
+        tentative = is_tentative(ans)
         rows.append({
             "id": q.get("id"), "part": part_of(set_name, gold), "question": question, "gold_doc": gold,
             "answers": answers, "doc_rank": row_ranks, "answer_hit": any(contains(ans.text, a) for a in answers),
@@ -180,6 +180,15 @@ def evaluate_xquad(idx, queries: list[dict], set_name: str | None = None) -> dic
         "failures": [{k: r[k] for k in ("id", "part", "question", "answers", "doc_rank", "answer")}
                      for r in rows if not r["answer_hit"]],
     }
+
+
+def is_tentative(ans) -> bool:
+    """A hedged answer: runners-up shown, several quotes, or its own unsure wording anywhere in the text (a
+    one-candidate "possibly" answer reads "X [1]. Chưa chắc chắn; …": its direct span comes first)."""
+    from qa.answers.wording import hedged
+
+    return bool(ans.candidates) or (ans.kind == "fact" and len(ans.citations) > 1) or \
+        (not ans.abstained and hedged(ans.text, ans.language))
 
 
 def summarize(rows: list[dict]) -> dict:

@@ -51,6 +51,9 @@ class Wording:
     possibly_spans: str = "Chưa chắc chắn; có thể là {spans}:"
     either: str = " hoặc "
     uncounted: str = "Các bài viết không nêu số {what}; gần nhất:"  # a count of something else is no answer
+    # What marks an answer as unsure wherever it stands in the text (``hedged``): the heads of ``possibly``,
+    # ``possibly_spans`` and ``role_unclear``, which a direct span ("X [1]. Chưa chắc chắn; …") may precede.
+    hedges: tuple[str, ...] = ("Chưa chắc chắn;", "có thể là một trong các câu sau:")
 
 
 WORDING = {
@@ -101,6 +104,7 @@ WORDING = {
         possibly_spans="Not certain; possibly {spans}:",
         either=" or ",
         uncounted="The articles do not give the number of {what}; nearest:",
+        hedges=("Not certain;", "possibly one of these:"),
         today="today ({iso})",
         time_month="{m}/{y}",
         time_year="{y}",
@@ -137,3 +141,9 @@ def misprint_note(lang: str, entities, hit: Hit) -> str:
                 printed=f"{ref.corrected_from}-{ref.kind}" + (f"/{ref.issuer}" if ref.issuer else ""),
                 canonical=ref.canonical))
     return "; ".join(dict.fromkeys(notes))
+
+
+def hedged(text: str, lang: str) -> bool:
+    """The answer text says it is unsure: one of the language's ``hedges`` stands anywhere in it."""
+    words = WORDING.get(lang, WORDING["vi"])
+    return any(h in text for h in words.hedges)

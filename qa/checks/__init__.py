@@ -1,11 +1,13 @@
 """The checks a fact answer's evidence goes through, in order (``qa.checks.base.Check``): the first
 unmet one names the abstention. ``ANSWER_CHECKS`` run on the passages an answer would quote, after its
-sentence is chosen."""
+sentence is chosen; ``QUOTE_CHECKS`` on the one article its first quote is from, and an unmet one hedges
+the answer ("possibly") instead of abstaining."""
 
 from __future__ import annotations
 
 from .base import Asked, Check, Unmet
 from .office import NotTheDeputy
+from .names import Names
 from .organisation import Organisations
 from .person import Persons
 from .pins import PlacesAndDocuments
@@ -14,6 +16,7 @@ from .today import Today
 
 EVIDENCE_CHECKS: tuple[Check, ...] = (Today(), PlacesAndDocuments(), Organisations(), Persons(), Time())
 ANSWER_CHECKS: tuple[Check, ...] = (NotTheDeputy(),)
+QUOTE_CHECKS: tuple[Check, ...] = (Names(),)
 
 
 def run_checks(checks, asked: Asked, found):
@@ -27,4 +30,4 @@ def run_checks(checks, asked: Asked, found):
     return found, None
 
 
-__all__ = ["ANSWER_CHECKS", "EVIDENCE_CHECKS", "Asked", "Check", "Unmet", "run_checks"]
+__all__ = ["ANSWER_CHECKS", "EVIDENCE_CHECKS", "QUOTE_CHECKS", "Asked", "Check", "Unmet", "run_checks"]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from ..analyze import QuestionAnalysis, analyze
 from .counted import counted_noun
 from .documents import asks_for_documents, asks_what_document_is
+from .names import asked_names
 from .organisations import asked_organisations
 from .today import asks_about_today
 
@@ -35,6 +36,7 @@ class Question(QuestionAnalysis):
     asks_documents: bool = False  # "những văn bản nào", "which resolutions": one item per document
     asks_what_it_is: bool = False  # "Quyết định 290 là gì?", "who issued …": answered from its card
     counted: str | None = None  # "bao nhiêu hội viên" → "hội viên"
+    names: tuple[str, ...] = ()  # "Istanbul", "T -72": the quoted article must mention them (qa.checks.names)
     follow_up: "FollowUp | None" = None  # what it continues: the typed follow-up, resolved into this question
 
     @property
@@ -61,4 +63,12 @@ def read(text: str, follow_up: "FollowUp | None" = None) -> Question:
     return Question(**{f.name: getattr(analysis, f.name) for f in fields(QuestionAnalysis)},
                     asks_today=asks_about_today(text), organisations=asked_organisations(text),
                     asks_documents=asks_for_documents(text), asks_what_it_is=asks_what_document_is(text),
-                    counted=counted_noun(text), follow_up=follow_up)
+                    counted=counted_noun(text), names=_names(analysis), follow_up=follow_up)
+
+
+def _names(analysis: QuestionAnalysis) -> tuple[str, ...]:
+    """The names of a Vietnamese question outside the places and documents ``analyze`` read."""
+    if analysis.language != "vi":
+        return ()
+    read = [(r.start, r.end) for r in analysis.refs] + [(loc.start, loc.end) for loc in analysis.localities]
+    return asked_names(analysis.question, read)
