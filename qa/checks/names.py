@@ -46,7 +46,7 @@ class Names:
             text = f"{article.title}\n{article.text}" if article else ""
             absent = [n for n in names if not mentions(text, n)]
             if absent:
-                return Unmet(" + ".join(absent), why="unnamed")
+                return Unmet(" + ".join(absent))  # "Không có bài viết nào về …" if it ever abstains
         return found
 
 
