@@ -141,6 +141,7 @@ def _too_unsure(asked: Asked, choice) -> bool:
 def _answer_from(asked: Asked, found: "FactEvidence", choice) -> Answer:
     """Who holds the role or office, a yes/no verdict, one quote, or the top few as "possibly"."""
     q, hits, lang = asked.question, found.hits, asked.question.language
+    choice = _hedged_unless_quote_holds(asked, found, choice)  # first: a hedged pinned count is checked as one
     unsure = _too_unsure(asked, choice)
     _, unmet = run_checks(ANSWER_CHECKS, asked, found)
     if unmet is not None:
@@ -161,7 +162,7 @@ def _answer_from(asked: Asked, found: "FactEvidence", choice) -> Answer:
         choice = replace(choice, tentative=True)  # nothing settles it: candidates, never one quote
     if unsure:
         return abstain(q.text, lang, hits[:RELATED_SHOWN])
-    return _quoted(q, hits, _hedged_unless_quote_holds(asked, found, choice))
+    return _quoted(q, hits, choice)
 
 
 def _hedged_unless_quote_holds(asked: Asked, found: "FactEvidence", choice):
