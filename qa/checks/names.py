@@ -2,18 +2,18 @@
 never mentions: the quote is from another article about a like event (Istanbul → Kabul, BREM-1 on a T-72
 → a T-80 story), so the answer may not stand as one confident quote. A ``QUOTE_CHECKS`` row: it reads
 only the article the answer would quote, and its ``Unmet`` hedges the answer ("possibly" with the
-candidates) rather than abstaining — a name typed another way than the article prints it ("Fraklin",
-"Mĩ" for "Hoa Kỳ") then costs a hedge, never the answer.
+candidates) rather than abstaining — a name typed another way than the article prints it (a name in
+another paragraph, a translation's spelling) then costs a hedge, never the answer.
 
-Lenient on form: tone marks and case are ignored, each word of the name may stand anywhere in the
-article, a word of five letters or more within one typing slip ("Maastrich", "Roosevlet"), and a
-country by its other names (``ALIASES``)."""
+Lenient on form: case is ignored (tone marks are not, where the question types them), each word of the
+name may stand anywhere in the article, a word of five letters or more within one typing slip
+("Maastrich", "Roosevlet"), a long name may lack one word, and a country goes by its other names
+(``ALIASES``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 from index.text import fold, unify_tones, within_one_edit
 from index.text.refs import has_diacritics
@@ -28,11 +28,10 @@ ALIASES = (
     ("lien xo", "xo viet"),
     ("trieu tien", "cchdcnd trieu tien"),
     ("tp hcm", "tphcm", "hcm", "ho chi minh", "sai gon"),
-    ("ha noi", "thu do"),
 )
 _WORD = re.compile(r"[^\W_]+")
-SLIP_MIN = 5
-LONG_NAME = 3  # a name this long may lack one word there ("Franklin D. Roosevelt" for "Franklin Delano Roosevelt")  # a word this long may be typed one slip off the article's spelling
+SLIP_MIN = 5  # a word this long may be typed one slip off the article's spelling
+LONG_NAME = 3  # a name this long may lack one word there ("Franklin D. Roosevelt" for "Franklin Delano Roosevelt")
 
 
 @dataclass(frozen=True)
