@@ -1,0 +1,76 @@
+"""The cross-encoder experiment of issue 25 (training/train_cross.py, training/cross_model.py; not shipped):
+its adapters start from e5 itself, training moves them, and the mix it reports is chosen on out-of-fold
+top-1 hits."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+
+def test_adapted_top_layers_start_as_e5_and_training_moves_them(model_dir):
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from training.cross_model import TopLayers, question_side, sentence_side
+
+    model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
+    tok = AutoTokenizer.from_pretrained(str(model_dir))
+    enc = tok([question_side("Quận Tây Hồ có bao nhiêu Tổ dân vận?")] * 2,
+              [sentence_side("Dân vận Tây Hồ", "Toàn quận đã thành lập 91 Tổ dân vận."),
+               sentence_side("", "Hội nghị diễn ra sáng 02/7/2020.")], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        out = model(**enc, output_hidden_states=True)
+    cut = model.config.num_hidden_layers - 2
+    top = TopLayers.from_model(model, layers=2, rank=4).eval()
+    mask = enc["attention_mask"].float()
+    hidden = out.hidden_states[cut]
+    additive = (1.0 - mask[:, None, None, :]) * torch.finfo(hidden.dtype).min
+    with torch.no_grad():
+        through = hidden
+        for layer in top.layers:
+            through = layer(through, attention_mask=additive)
+    # B starts at zero: the adapted layers compute what e5's own top layers compute
+    assert torch.allclose(through, out.last_hidden_state, atol=1e-4)
+    trainable = [n for n, p in top.named_parameters() if p.requires_grad]
+    assert trainable and all(".a" in n or ".b" in n or n.startswith("head.") for n in trainable)
+    top.train()
+    opt = torch.optim.AdamW([p for p in top.parameters() if p.requires_grad], lr=1e-2)
+    for _ in range(3):
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(top(hidden, mask), torch.tensor([1.0, 0.0]))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert any(np.abs(v).max() > 0 for k, v in top.adapters().items() if k.endswith(".b"))
+
+
+def test_choose_mix_prefers_the_cross_score_where_it_orders_better():
+    from training.train_cross import Item, choose_mix
+
+    rng = np.random.default_rng(0)
+    items, oof = [], {}
+    for k in range(200):
+        y = np.zeros(6)
+        y[rng.integers(6)] = 1.0
+        hand = rng.normal(size=6)  # the hand score knows nothing
+        items.append(Item(f"a{k % 10}", "q", ["s"] * 6, hand, y))
+        oof[k] = y * 3.0 + rng.normal(scale=0.5, size=6)  # the cross score mostly does
+    report = choose_mix(items, oof, SimpleNamespace(layers=2, rank=8, epochs=1, lr=1e-3))
+    assert report["mix"] >= 1.0
+    assert report["cv_top1_hit"][f"hand+{report['mix']}*cross"] > report["cv_top1_hit"]["hand"] + 0.3
+    assert report["confident_right"] >= 0.85
+
+
+def test_choose_mix_keeps_the_hand_score_when_the_cross_score_adds_nothing():
+    from training.train_cross import Item, choose_mix
+
+    rng = np.random.default_rng(1)
+    items, oof = [], {}
+    for k in range(200):
+        y = np.zeros(6)
+        y[rng.integers(6)] = 1.0
+        items.append(Item(f"a{k % 10}", "q", ["s"] * 6, y * 2.0 + rng.normal(scale=0.5, size=6), y))
+        oof[k] = rng.normal(size=6)
+    report = choose_mix(items, oof, SimpleNamespace(layers=2, rank=8, epochs=1, lr=1e-3))
+    assert report["mix"] == 0.0
