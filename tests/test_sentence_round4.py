@@ -1,0 +1,35 @@
+"""Twelve questions about the seed articles written by the lead after the cross-encoder experiment's code
+(tests/data/sentence_seed_round4.jsonl: counts, people, a date, most worded apart from their sentence), asked
+before any fix: 10/12 lead with their fact (r03 and r07 as the first of a "possibly" list). Two fail and stay marked: r05 leads with the district level's
+"144 hội nghị" of a sentence that gives each level its own figure after a ";" (the question names the
+commune level), and r11 abstains because "bao nhiêu phường phân công …" is read as counting "phường phân".
+A clause feature for the span scorer was tried for r05 (out-of-fold EM 0.391 → 0.394) and did not move it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import qa
+
+DATA = Path(__file__).parent / "data" / "sentence_seed_round4.jsonl"
+ITEMS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+KNOWN = {
+    "r05": "the span scorer takes the figure of the other level in a ';'-separated sentence",
+    "r11": "the counted noun is read as two words ('phường phân'), so no shown sentence names it",
+}
+
+
+@pytest.mark.parametrize("item", [pytest.param(i, marks=pytest.mark.xfail(reason=KNOWN[i["id"]], strict=True))
+                                  if i["id"] in KNOWN else i for i in ITEMS], ids=[i["id"] for i in ITEMS])
+def test_round4_question_leads_with_its_fact(seed_index, item):
+    from tracuu.contract import AskResponse
+
+    out = AskResponse.of(qa.answer(seed_index, item["question"])).model_dump(mode="json")
+    assert out["direct"] and item["gold"] in out["direct"], (out["direct"], out["answer"][:200])
+    cited = {c["n"]: c["text"] for c in out["citations"]}
+    assert out["direct"] in cited[out["direct_citation"]]
+    # stated first: the answer's lead, or the first of the spans a "possibly" answer lists (r03, r07)
+    assert out["direct"] in out["answer"].split(" [1]")[0]
