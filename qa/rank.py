@@ -142,12 +142,13 @@ def dates_the_document(sentence: str, asked_refs: set[str]) -> bool:
 
 
 def _ratio_of(sentence: str, noun: str | None) -> bool:
-    """A share of the counted noun, "8/8 phường", which otherwise reads as a date or a code."""
+    """A share of the counted noun, "8/8 phường", which otherwise reads as a date or a code. Its head word is
+    enough: the noun is read as up to two words, and "bao nhiêu phường phân công …" counts "phường"."""
     if not noun:
         return False
     from index.text.normalize import search_text
 
-    return re.search(r"(?<![\w/])\d+/\d+\s+" + _words_of(noun), search_text(sentence)) is not None
+    return re.search(r"(?<![\w/])\d+/\d+\s+" + _words_of(noun.split()[0]), search_text(sentence)) is not None
 
 
 def holds_expected(sentence: str, answer_type: str, question: str) -> bool:
