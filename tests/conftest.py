@@ -55,6 +55,22 @@ def seed_index(tmp_path_factory):
     return idx
 
 
+def index_of_articles(folder: Path, articles, date: str, *, also=()):
+    """A real index under ``folder`` of (id, title, text) articles written by a test, all of ``date``, plus
+    the sources ``also`` (e.g. the seed corpus) — nothing skipped."""
+    import json
+
+    import index
+    from index.settings import Settings
+
+    docs = folder / "articles.jsonl"
+    docs.write_text("".join(json.dumps({"id": i, "title": t, "text": x, "date": date}, ensure_ascii=False) + "\n"
+                            for i, t, x in articles), encoding="utf-8")
+    idx, report = index.build([*also, docs], settings=Settings.load(folder / "idx"))
+    assert not report.skipped, report.skipped
+    return idx
+
+
 def copy_index(src: Path, dst: Path) -> None:
     """Copy an index folder that this process may have open. Never ``shutil.copytree`` a live SQLite file
     in-process: opening and closing the -shm/-wal files drops the POSIX locks that this process's open

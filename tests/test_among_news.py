@@ -5,7 +5,6 @@ amounts of money and counts, on other subjects."""
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pytest
@@ -42,16 +41,9 @@ DISTRACTORS = [
 
 @pytest.fixture(scope="module")
 def mixed_index(tmp_path_factory):
-    import index
-    from index.settings import Settings
+    from conftest import index_of_articles
 
-    folder = tmp_path_factory.mktemp("mixed")
-    news = folder / "news.jsonl"
-    news.write_text("".join(json.dumps({"id": i, "title": t, "text": x, "date": "2019-03-13"}, ensure_ascii=False) + "\n"
-                            for i, t, x in DISTRACTORS), encoding="utf-8")
-    idx, report = index.build([CORPUS, news], settings=Settings.load(folder / "idx"))
-    assert not report.skipped, report.skipped
-    return idx
+    return index_of_articles(tmp_path_factory.mktemp("mixed"), DISTRACTORS, "2019-03-13", also=[CORPUS])
 
 
 def test_the_seed_answer_is_found_beside_a_story_about_the_same_district(mixed_index):

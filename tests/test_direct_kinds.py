@@ -120,16 +120,9 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def kinds_index(tmp_path_factory):
-    import index
-    from index.settings import Settings
+    from conftest import index_of_articles
 
-    folder = tmp_path_factory.mktemp("kinds")
-    docs = folder / "kinds.jsonl"
-    docs.write_text("".join(json.dumps({"id": i, "title": t, "text": x, "date": "2024-12-20"}, ensure_ascii=False) + "\n"
-                            for i, t, x in ARTICLES), encoding="utf-8")
-    idx, report = index.build([docs], settings=Settings.load(folder / "idx"))
-    assert not report.skipped, report.skipped
-    return idx
+    return index_of_articles(tmp_path_factory.mktemp("kinds"), ARTICLES, "2024-12-20")
 
 
 @pytest.mark.parametrize("question,expected", QUESTIONS, ids=[q[1] for q in QUESTIONS])
