@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("index", "qa", "tracuu", "bench", "report", "training", "studies")
-TOP_MODULES = ("ui", "ui_render", "ui_uploads", "ui_report", "ui_compare", "ui_i18n", "rest")
+TOP_MODULES = ("ui", "ui_handlers", "ui_render", "ui_uploads", "ui_report", "ui_compare", "ui_i18n", "rest")
 MAX_LINES = 400
 
 
