@@ -15,7 +15,7 @@ from index.settings import Settings
 
 from conftest import copy_index
 from serving import serving
-from test_ui import CHROMIUM, CHROMIUM_ARGS, NEW_ARTICLE, TIMEOUT_MS
+from test_ui import NEW_ARTICLE, TIMEOUT_MS, browser  # noqa: F401 (the browser fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -36,18 +36,6 @@ def site(seed_index, tmp_path_factory):
     idx = index.open(settings=Settings.load(folder, max_upload_bytes=64 * 1024), embedder=seed_index.embedder)
     with serving(idx) as base:
         yield base, idx, tokens
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def sign_in(browser, base: str, name: str, password: str):
