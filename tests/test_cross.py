@@ -71,3 +71,28 @@ def test_choose_mix_prefers_the_cross_score_where_it_orders_better():
 def test_choose_mix_keeps_the_hand_score_when_the_cross_score_adds_nothing():
     report = _mix_report(1, lambda y, rng: y * 2.0 + rng.normal(scale=0.5, size=6), lambda y, rng: rng.normal(size=6))
     assert report["mix"] == 0.0
+
+
+def test_fit_learns_what_marks_the_right_sentence_and_score_returns_one_row_per_question(model_dir):
+    """The training loop on 12 questions of 3 sentences whose right sentence has a marked state; scored on
+    12 other questions marked the same way, the right sentence comes first (unmarked: about 1 in 3)."""
+    import torch
+    from transformers import AutoModel
+
+    from training.train_cross import Item, fit, score, top1
+
+    model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
+    gen = torch.Generator().manual_seed(0)
+    items, states = [], []
+    for k in range(24):
+        y = np.zeros(3)
+        y[k % 3] = 1.0
+        items.append(Item(f"a{k % 4}", "q", ["s"] * 3, np.zeros(3), y))
+        for j in range(3):
+            h = torch.randn(5 + j, 384, generator=gen) * 0.1
+            h[:, :8] += 2.0 * y[j]  # the right sentence's states lean one way
+            states.append(h.to(torch.float16))
+    top = fit(items, states, model, list(range(12)), layers=1, rank=2, epochs=3, lr=3e-3, per_step=4)
+    scored = score(top, items, states, list(range(12, 24)))
+    assert sorted(scored) == list(range(12, 24)) and all(len(v) == 3 for v in scored.values())
+    assert top1(items, scored) >= 0.75

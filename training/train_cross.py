@@ -50,6 +50,8 @@ def gather(sets: dict[str, tuple[Path, Path]], cache: Path) -> list[Item]:
     from qa.learned import shipped_models
     from qa.learned.features import SENTENCE_FEATURES
 
+    from .cross_model import sentence_side
+
     hand_col = SENTENCE_FEATURES.index("hand_score")
     models = shipped_models()
     items: list[Item] = []
@@ -63,27 +65,20 @@ def gather(sets: dict[str, tuple[Path, Path]], cache: Path) -> list[Item]:
             hand = x[:, hand_col].astype(np.float64)
             order = np.argsort(-hand, kind="stable")[:TOP]
             titles = [q.hits[cands[k].hit_index].title.replace("_", " ") for k in order]
-            items.append(Item(q.group, q.question, [pair_text(t, cands[k].text) for t, k in zip(titles, order)],
+            items.append(Item(q.group, q.question, [sentence_side(t, cands[k].text) for t, k in zip(titles, order)],
                               hand[order], y[order]))
         encoder.save()
         log(f"{name}: {len(questions)} questions")
     return items
 
 
-def pair_text(title: str, sentence: str) -> str:
-    from .cross_model import sentence_side
-
-    return sentence_side(title, sentence)
-
-
-def frozen_states(items: list[Item], model_dir: Path, layers: int, batch: int = 48):
-    """Per pair: the output of the last frozen layer (fp16, its own length)."""
+def frozen_states(items: list[Item], model_dir: Path, model, layers: int, batch: int = 48) -> list:
+    """Per pair: the output of ``model``'s last frozen layer (fp16, its own length)."""
     import torch
-    from transformers import AutoModel, AutoTokenizer
+    from transformers import AutoTokenizer
     from .cross_model import MAX_TOKENS, question_side
 
     tok = AutoTokenizer.from_pretrained(str(model_dir))
-    model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
     pairs = [(question_side(it.question), t) for it in items for t in it.texts]
     enc = tok([a for a, _ in pairs], [b for _, b in pairs], truncation="only_second", max_length=MAX_TOKENS)
     lengths = [len(ids) for ids in enc["input_ids"]]
@@ -106,11 +101,11 @@ def frozen_states(items: list[Item], model_dir: Path, layers: int, batch: int = 
                 states[r] = hidden[i, : lengths[r]].to(torch.float16).clone()
             if n % 20 == 0:
                 log(f"frozen layers: {start + len(rows)}/{len(pairs)} pairs, {time.perf_counter() - started:.0f} s")
-    return states, model
+    return states
 
 
 def cached_states(items: list[Item], model_dir: Path, layers: int, cache: Path):
-    """``frozen_states``, kept under ``cache`` by the pairs' text and the layer count."""
+    """``frozen_states`` (kept under ``cache`` by the pairs' text and the layer count) and the base model."""
     import hashlib
     import pickle
 
@@ -118,10 +113,10 @@ def cached_states(items: list[Item], model_dir: Path, layers: int, cache: Path):
 
     key = hashlib.sha1(json.dumps([layers, [(it.question, it.texts) for it in items]]).encode()).hexdigest()[:10]
     path = cache / f"cross-states-{key}.pkl"
+    base = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
     if path.is_file():
-        base = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
         return pickle.loads(path.read_bytes()), base
-    states, base = frozen_states(items, model_dir, layers)
+    states = frozen_states(items, model_dir, base, layers)
     path.write_bytes(pickle.dumps(states))
     return states, base
 
@@ -131,6 +126,19 @@ def _batches(question_ids: list[int], per_step: int, rng):
     rng.shuffle(ids)
     for start in range(0, len(ids), per_step):
         yield ids[start:start + per_step]
+
+
+def _offsets(items: list[Item]) -> list[int]:
+    """Where each question's pairs start in the flat list of pairs (and, last, where they end)."""
+    return np.cumsum([0] + [len(it.texts) for it in items]).tolist()
+
+
+def _per_question(qs: list[int], offsets: list[int], scores):
+    """The flat scores of the questions ``qs`` (their pairs in order), cut back into one slice per question."""
+    for q in qs:
+        n = offsets[q + 1] - offsets[q]
+        yield q, scores[:n]
+        scores = scores[n:]
 
 
 def _padded(states, rows):
@@ -155,7 +163,7 @@ def fit(items: list[Item], states, base_model, train_ids: list[int], *, layers: 
 
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
-    offsets = np.cumsum([0] + [len(it.texts) for it in items]).tolist()
+    offsets = _offsets(items)
     top = TopLayers.from_model(base_model, layers=layers, rank=rank)
     top.train()
     adapters = [p for n, p in top.named_parameters() if p.requires_grad and not n.startswith("head.")]
@@ -170,16 +178,12 @@ def fit(items: list[Item], states, base_model, train_ids: list[int], *, layers: 
             rows = [r for q in qs for r in range(offsets[q], offsets[q + 1])]
             h, mask = _padded(states, rows)
             scores = top(h, mask)
-            loss = torch.zeros(())
             labels = torch.tensor(np.concatenate([items[q].y for q in qs]), dtype=torch.float32)
-            loss = loss + torch.nn.functional.binary_cross_entropy_with_logits(scores, labels)
-            at = 0
-            for q in qs:
-                n = len(items[q].texts)
-                s, y = scores[at:at + n], labels[at:at + n]
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(scores, labels)
+            for q, s in _per_question(qs, offsets, scores):
+                y = torch.from_numpy(items[q].y).float()
                 if y.sum() > 0:
                     loss = loss - (torch.log_softmax(s, 0) * (y / y.sum())).sum() / len(qs)
-                at += n
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -193,19 +197,14 @@ def fit(items: list[Item], states, base_model, train_ids: list[int], *, layers: 
 def score(top, items: list[Item], states, ids: list[int]) -> dict[int, np.ndarray]:
     import torch
 
-    offsets = np.cumsum([0] + [len(it.texts) for it in items]).tolist()
+    offsets = _offsets(items)
     out = {}
     with torch.no_grad():
         for start in range(0, len(ids), 32):
             qs = ids[start:start + 32]
             rows = [r for q in qs for r in range(offsets[q], offsets[q + 1])]
             h, mask = _padded(states, rows)
-            s = top(h, mask).numpy().astype(np.float64)
-            at = 0
-            for q in qs:
-                n = len(items[q].texts)
-                out[q] = s[at:at + n]
-                at += n
+            out.update(_per_question(qs, offsets, top(h, mask).numpy().astype(np.float64)))
     return out
 
 
@@ -265,9 +264,9 @@ def main(argv: list[str] | None = None) -> None:
     meta = {"layers": args.layers, "top": TOP, "mix": report["mix"], "temperature": report["temperature"],
             "calibration": report.pop("calibration_json")}
     (out / CROSS_JSON).write_text(json.dumps(meta) + "\n")
-    report["shipped_bytes"] = {f: (out / f).stat().st_size for f in (CROSS_NPZ, CROSS_JSON)}
+    report["written_bytes"] = {f: (out / f).stat().st_size for f in (CROSS_NPZ, CROSS_JSON)}
     (out / "cross-report.json").write_text(json.dumps(report, indent=1) + "\n")
-    log(f"wrote {report['shipped_bytes']}")
+    log(f"wrote {report['written_bytes']}")
 
 
 MIXES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
