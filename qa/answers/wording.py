@@ -51,9 +51,6 @@ class Wording:
     possibly_spans: str = "Chưa chắc chắn; có thể là {spans}:"
     either: str = " hoặc "
     uncounted: str = "Các bài viết không nêu số {what}; gần nhất:"  # a count of something else is no answer
-    # What marks an answer as unsure wherever it stands in the text (``hedged``): the heads of ``possibly``,
-    # ``possibly_spans`` and ``role_unclear``, which a direct span ("X [1]. Chưa chắc chắn; …") may precede.
-    hedges: tuple[str, ...] = ("Chưa chắc chắn;", "có thể là một trong các câu sau:")
 
 
 WORDING = {
@@ -104,7 +101,6 @@ WORDING = {
         possibly_spans="Not certain; possibly {spans}:",
         either=" or ",
         uncounted="The articles do not give the number of {what}; nearest:",
-        hedges=("Not certain;", "possibly one of these:"),
         today="today ({iso})",
         time_month="{m}/{y}",
         time_year="{y}",
@@ -144,6 +140,8 @@ def misprint_note(lang: str, entities, hit: Hit) -> str:
 
 
 def hedged(text: str, lang: str) -> bool:
-    """The answer text says it is unsure: one of the language's ``hedges`` stands anywhere in it."""
-    words = WORDING.get(lang, WORDING["vi"])
-    return any(h in text for h in words.hedges)
+    """The answer text says it is unsure, wherever that stands (a direct span may come first: "X [1]. Chưa chắc
+    chắn; …"): the unsure head of ``possibly`` ("Chưa chắc chắn;", which ``possibly_spans`` opens with too) or
+    its tail ("có thể là một trong các câu sau:", which ends ``role_unclear``)."""
+    head, tail = WORDING.get(lang, WORDING["vi"]).possibly.split("; ", 1)
+    return head + ";" in text or tail in text
