@@ -57,7 +57,7 @@ class QuestionAnalysis:
 _COUNT_RE = re.compile(r"\b(?:bao nhieu|how many|how much|what number|number of)\b")
 _DATE_RE = re.compile(
     r"\b(?:khi nao|ngay nao|ngay may|bao gio|luc nao|thoi gian nao|nam nao|thang nao|when|what date|"
-    r"which date|what day|what year|which year)\b"
+    r"which date|what day|what year|which year|ngay (?:ban hanh|ky|thanh lap|to chuc|dien ra|co hieu luc) nao)\b"
 )
 _PERSON_RE = re.compile(r"\b(?:who|whom|whose|nguoi nao|vi nao|dong chi nao)\b")
 _LIST_RE = re.compile(
@@ -217,7 +217,9 @@ def analyze(question: str) -> QuestionAnalysis:
 
     role, role_verbs = asked_role(rest) if answer_type == "person" else (None, ())
     office = None
-    if answer_type == "person" and role is None and language in _OFFICE_READ_IN:
+    # read beside a role too: "ai giữ cương vị Trưởng Ban Dân vận … và cùng chủ trì" asks for that post's holder
+    # among those chairing
+    if answer_type == "person" and language in _OFFICE_READ_IN:
         office = asked_office(no_refs, q, off, [(loc.start, loc.end) for loc in locs])
     from index.text.admin2025 import new_wards_in
 
@@ -275,7 +277,10 @@ _MAY_RE = re.compile(r"\bmay\s+(?:nguoi|lan|xa|phuong|quan|huyen|tinh|to|cuoc|mo
 
 # Accented forms of the Vietnamese date phrases: folded "khi nao" is also "khí nào" (which gas).
 _DATE_PHRASES_VI = frozenset(
-    {"khi nào", "ngày nào", "ngày mấy", "bao giờ", "lúc nào", "thời gian nào", "năm nào", "tháng nào"}
+    {"khi nào", "ngày nào", "ngày mấy", "bao giờ", "lúc nào", "thời gian nào", "năm nào", "tháng nào",
+     # "mang ngày ban hành nào": the day of an event named between "ngày" and "nào"
+     "ngày ban hành nào", "ngày ký nào", "ngày thành lập nào", "ngày tổ chức nào", "ngày diễn ra nào",
+     "ngày có hiệu lực nào"}
 )
 
 

@@ -115,7 +115,8 @@ def _runs(words: list[str], wanted: list[str], start: int = 0, stop: int | None 
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", abbreviated(fold(text).lower()))
+    """Folded words, and each ";" as a word of its own: it ends one person's entry in a list of people."""
+    return re.findall(r"\w+|;", abbreviated(fold(text).lower()))
 
 
 def _office_spans(words: list[str], office: Office):
@@ -153,8 +154,8 @@ def holder_named(text: str, office: Office, names: Iterable[str]) -> bool:
                   if words[k:k + len(name_words)] == name_words]
     for start, end in spans:
         before = [stop for first, stop in found if stop <= start]
-        if before and start - max(before) <= _TITLES_BETWEEN:
+        if before and start - max(before) <= _TITLES_BETWEEN and ";" not in words[max(before) : start]:
             return True
-        if any(end <= first <= end + _PLACE_WORDS for first, _ in found):
+        if any(end <= first <= end + _PLACE_WORDS and ";" not in words[end:first] for first, _ in found):
             return True
     return False
