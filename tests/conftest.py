@@ -101,3 +101,14 @@ def to_cp1258(text: str) -> bytes:
         tones = "".join(c for c in d if c in "\u0300\u0301\u0309\u0303\u0323")
         out.append(unicodedata.normalize("NFC", "".join(c for c in d if c not in tones)) + tones)
     return "".join(out).encode("cp1258")
+
+
+def written_questions(data_file: str, known: dict[str, str], *, strict: bool = True) -> list:
+    """The questions of tests/data/``data_file`` (JSON lines with an "id"), one pytest param each; those in
+    ``known`` are expected to fail, for the reason given (strict: one that starts passing says so)."""
+    import json
+
+    lines = (Path(__file__).parent / "data" / data_file).read_text(encoding="utf-8").splitlines()
+    items = [json.loads(line) for line in lines if line.strip()]
+    return [pytest.param(i, id=i["id"], marks=pytest.mark.xfail(reason=known[i["id"]], strict=strict))
+            if i["id"] in known else pytest.param(i, id=i["id"]) for i in items]

@@ -5,10 +5,9 @@ by a function word) and, end to end, questions asked through the door on a tiny 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
+from conftest import written_questions
 
 from qa.analyze import analyze
 from qa.direct import best_span
@@ -137,8 +136,6 @@ def test_the_door_leads_with_the_span_of_a_new_row(kinds_index, question, expect
     assert out["direct"] in cited[out["direct_citation"]]  # cut from the quoted sentence, never generated
 
 
-DATA = Path(__file__).parent / "data" / "direct_seed_kinds.jsonl"
-ITEMS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
 KNOWN = {
     "k05": "the quoted sentence ('Các đồng chí lãnh đạo thành phố chủ trì hội nghị.') names nobody; the one "
            "after it does: sentence choice (qa/rank.py, qa/learned), not the span",
@@ -147,8 +144,7 @@ KNOWN = {
 }
 
 
-@pytest.mark.parametrize("item", [pytest.param(i, id=i["id"], marks=pytest.mark.xfail(reason=KNOWN[i["id"]], strict=False))
-                                  if i["id"] in KNOWN else pytest.param(i, id=i["id"]) for i in ITEMS])
+@pytest.mark.parametrize("item", written_questions("direct_seed_kinds.jsonl", KNOWN, strict=False))
 def test_seed_questions_written_after_the_code(seed_index, item):
     import qa
 

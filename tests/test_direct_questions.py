@@ -5,15 +5,12 @@ month), 14/16. The two left fail for reasons outside the span extractor and are 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
+from conftest import written_questions
 
 import qa
 
-DATA = Path(__file__).parent / "data" / "direct_seed.jsonl"
-ITEMS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
 KNOWN = {
     "d02": "two counts in one sentence, by level ('cấp quận … 144', 'cấp xã, phường, thị trấn … 2.048'): the "
            "scorer's features do not read which level a figure belongs to",
@@ -22,8 +19,7 @@ KNOWN = {
 }
 
 
-@pytest.mark.parametrize("item", [pytest.param(i, id=i["id"], marks=pytest.mark.xfail(reason=KNOWN[i["id"]], strict=False))
-                                  if i["id"] in KNOWN else pytest.param(i, id=i["id"]) for i in ITEMS])
+@pytest.mark.parametrize("item", written_questions("direct_seed.jsonl", KNOWN, strict=False))
 def test_direct_holds_the_expected_span(seed_index, item):
     out = _contract(qa.answer(seed_index, item["question"]))
     assert out["direct"] and item["direct_contains"] in out["direct"], (out["direct"], out["answer"][:200])

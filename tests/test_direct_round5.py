@@ -5,13 +5,10 @@ person, organisation, place, date, count, percentage and code spans, each verbat
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
+from conftest import written_questions
 
-DATA = Path(__file__).parent / "data" / "direct_seed_round5.jsonl"
-ITEMS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
 KNOWN = {
     "q04": "an organisation printed the Vietnamese way, capitalising each compound's first syllable only ('Ban "
            "Dân vận Thành uỷ'): name runs stop at 'vận'; candidates with such tails were tried and lost on the "
@@ -22,8 +19,7 @@ KNOWN = {
 }
 
 
-@pytest.mark.parametrize("item", [pytest.param(i, id=i["id"], marks=pytest.mark.xfail(reason=KNOWN[i["id"]], strict=True))
-                                  if i["id"] in KNOWN else pytest.param(i, id=i["id"]) for i in ITEMS])
+@pytest.mark.parametrize("item", written_questions("direct_seed_round5.jsonl", KNOWN, strict=True))
 def test_round5_question_has_its_span_in_direct(seed_index, item):
     import qa
 

@@ -11,22 +11,18 @@ r05 stays marked."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
+from conftest import written_questions
 
 import qa
 
-DATA = Path(__file__).parent / "data" / "sentence_seed_round4.jsonl"
-ITEMS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
 KNOWN = {
     "r05": "the span scorer takes the figure of the other level in a ';'-separated sentence",
 }
 
 
-@pytest.mark.parametrize("item", [pytest.param(i, marks=pytest.mark.xfail(reason=KNOWN[i["id"]], strict=True))
-                                  if i["id"] in KNOWN else i for i in ITEMS], ids=[i["id"] for i in ITEMS])
+@pytest.mark.parametrize("item", written_questions("sentence_seed_round4.jsonl", KNOWN, strict=True))
 def test_round4_question_leads_with_its_fact(seed_index, item):
     from tracuu.contract import AskResponse
 
