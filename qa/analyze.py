@@ -65,6 +65,10 @@ _LIST_RE = re.compile(
     r"dia phuong nao|(?:quan|huyen|tinh|phuong|xa|van ban|nghi quyet|quyet dinh)\s+nao|nhung gi|liet ke)\b"
 )
 
+# Ways to ask for several places or for any locality ("những quận nào", "các huyện nào", "địa phương nào"),
+# folded: a list across articles even when no document is named.
+_SEVERAL_RE = re.compile(r"\b(?:(?:nhung|cac)\s+(?:\w+\s+){0,2}nao|dia phuong nao|noi nao)\b")
+
 _MONEY_RE = re.compile(
     r"\b(?:bao nhieu tien|tong so tien|so tien|kinh phi|ngan sach|how much money|amount of money|"
     r"how much funding|funding|budget|how much did .{1,40} cost)\b")
@@ -205,6 +209,11 @@ def analyze(question: str) -> QuestionAnalysis:
     asks_for_places, asked_level = _asked_level(rest, q, off, accented)
     if answer_type == "description" and asked_level is not None and re.search(r"\bnao\b|\bwhich\b", rest):
         answer_type = "list"
+    if answer_type == "list" and language == "vi" and not refs and not _SEVERAL_RE.search(rest):
+        # "Người đàn ông … quê ở tỉnh nào?": the one place of one event, a fact to quote; a list across
+        # articles is asked of a document ("Quận nào đã tổng kết Quyết định 290?") or of several places
+        # ("những quận nào")
+        answer_type, asks_for_places = "description", False
     if refs and answer_type in ("description", "list") and _WHERE_RE.search(rest):
         # "Quyết định 290 được tổng kết ở đâu?": a document is reviewed in many places; every article is
         # one item of a list of localities, never one article's sentence.

@@ -234,6 +234,15 @@ def coverage(text: str, weights: dict[str, float], *, folded: bool) -> float:
     return _covered(set(tokenize(text, folded=folded, bigrams=any("_" in t for t in weights))), weights)
 
 
+def hand_score(cover: tuple[float, float], inherited: float, slot: float, passage_rank: int, named: float,
+               alone: float, window: float, titled: float) -> float:
+    """The hand-fitted sentence score: ``cover`` from ``sentence_covers``; the three cosines of the e5 vectors
+    (the sentence alone, with the one before, with its title) with the question's."""
+    return (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited
+            + W_SLOT * slot - W_RANK * passage_rank + W_NAMED * named
+            + W_DENSE * alone + W_WINDOW * window + W_TITLED * titled)
+
+
 def continues_previous(sentence: str) -> bool:
     return _CONTINUES.match(sentence) is not None
 
@@ -335,12 +344,9 @@ def rank_sentences(
             continue
         window = _unit(vector + sentence_vectors[k - 1]) if has_previous else vector
         alone = float(vector @ query)
-        score = (W_LEXICAL * cover[0] + W_PHRASE * cover[1] + W_CONTINUES * inherited
-                 + (W_SLOT if fills_slot(text, noun) or dates_the_document(text, asked_refs) else 0.0)
-                 - W_RANK * i
-                 + (W_NAMED if answer_type == "person" and _names_someone_new(text, question) else 0.0)
-                 + W_DENSE * alone + W_WINDOW * float(window @ query)
-                 + W_TITLED * float(_unit(vector + title_vectors[title_of[i]]) @ query))
+        score = hand_score(cover, inherited, float(fills_slot(text, noun) or dates_the_document(text, asked_refs)),
+                           i, float(answer_type == "person" and _names_someone_new(text, question)), alone,
+                           float(window @ query), float(_unit(vector + title_vectors[title_of[i]]) @ query))
         scored.append(ScoredSentence(i, s, e, score, alone, cover[0]))
     scored.sort(key=lambda x: -x.score)
     return scored

@@ -13,10 +13,11 @@ from .person import Persons
 from .pins import PlacesAndDocuments
 from .time import Time
 from .today import Today
+from .topic import Topic
 
 EVIDENCE_CHECKS: tuple[Check, ...] = (Today(), PlacesAndDocuments(), Organisations(), Persons(), Time())
 ANSWER_CHECKS: tuple[Check, ...] = (NotTheDeputy(),)
-QUOTE_CHECKS: tuple[Check, ...] = (Names(),)
+QUOTE_CHECKS: tuple[Check, ...] = (Names(), Topic())
 
 
 def run_checks(checks, asked: Asked, found):

@@ -216,9 +216,7 @@ def sentence_candidates(
         titled = float(ev._unit(vector + title_vectors[title_of[i]]) @ query)
         slot = float(ev.fills_slot(text, noun) or ev.dates_the_document(text, asked_refs))
         named = float(answer_type == "person" and ev._names_someone_new(text, question))
-        hand = (ev.W_LEXICAL * cover[0] + ev.W_PHRASE * cover[1] + ev.W_CONTINUES * inherited + ev.W_SLOT * slot
-                - ev.W_RANK * i + ev.W_NAMED * named + ev.W_DENSE * alone + ev.W_WINDOW * window_cos
-                + ev.W_TITLED * titled)
+        hand = ev.hand_score(cover, inherited, slot, i, named, alone, window_cos, titled)
         own = set(tokenize(text, folded=folded, bigrams=False))
         passage_score = scores[i] if i < len(scores) else min(scores, default=0.0)
         out.append(SentenceCandidate(i, s, e, text))
