@@ -94,3 +94,13 @@ def test_the_place_of_one_event_is_the_one_asked(news):
 ])
 def test_a_place_question_is_a_list_only_when_asked_as_one(question, expected):
     assert analyze(question).answer_type == expected
+
+
+def test_the_threshold_study_counts_hedges_and_picks_the_best_net():
+    from studies.topic_check import table
+
+    # (missing share, right): two wrong answers above 0.6, one right one at 0.45
+    rows = table({"set": [(0.65, False), (0.7, False), (0.45, True), (0.1, True)]}, cost=3.0)
+    at = {r.split(" | ")[0].strip("| "): r for r in rows if r.startswith("| 0.")}
+    assert "3 (2)" in at["0.4"] and "2 (2)" in at["0.6"] and "1 (1)" in at["0.7"]
+    assert rows[-1].startswith("best net at 0.5")  # 0.5 and 0.6 tie at +6: the first (lower) one
