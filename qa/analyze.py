@@ -209,7 +209,8 @@ def analyze(question: str) -> QuestionAnalysis:
     asks_for_places, asked_level = _asked_level(rest, q, off, accented)
     if answer_type == "description" and asked_level is not None and re.search(r"\bnao\b|\bwhich\b", rest):
         answer_type = "list"
-    if answer_type == "list" and language == "vi" and not refs and not _SEVERAL_RE.search(rest):
+    if answer_type == "list" and asked_level is not None and language == "vi" and not refs \
+            and not _SEVERAL_RE.search(rest):
         # "Người đàn ông … quê ở tỉnh nào?": the one place of one event, a fact to quote; a list across
         # articles is asked of a document ("Quận nào đã tổng kết Quyết định 290?") or of several places
         # ("những quận nào")

@@ -1,7 +1,9 @@
 """Sixteen questions over the seed articles written after the round-5 code (tests/data/direct_seed_round5.jsonl:
 person, organisation, place, date, count, percentage and code spans, each verbatim in one article). Asked first,
-`direct` held the gold for 10/16; the two fixes they led to are tested below on their own: a date asked as
-"ngày ban hành nào", and an office's holder never read across the ";" that ends another person's entry."""
+`direct` held the gold for 10/16; the fixes they led to are tested below on their own: a date asked as
+"ngày ban hành nào", and an office's holder never read across the ";" that ends another person's entry (12/16);
+then q07's "quận nào" with no document code became one place of one event instead of a list (13/16,
+tests/test_topic_check.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ KNOWN = {
            "tune parts (docs/model-card.md)",
     "q05": "'thành phố nào' reads as a list question: answered across articles, with no direct span",
     "q06": "'quận nào' reads as a list question: a list of one, with no direct span",
-    "q07": "'quận nào' reads as a list question: answered across articles, with no direct span",
 }
 
 

@@ -24,7 +24,7 @@ MIN_KEYWORDS = 3  # a question this short says too little to judge an article by
 class Topic:
     def __call__(self, asked: Asked, found):
         keywords = asked.question.keywords
-        if len(keywords) < MIN_KEYWORDS:
+        if asked.question.language != "vi" or len(keywords) < MIN_KEYWORDS:  # English words are not the article's
             return found
         for doc_id in dict.fromkeys(h.doc_id for h in found.hits):
             article = asked.corpus.article(doc_id)
