@@ -339,15 +339,6 @@ class Index:
         conn = self._conn()
         return store.get_article(conn, doc_id) if conn else None
 
-    def story(self, doc_id: str, limit: int = 50) -> str:
-        """The title and text of ``doc_id`` and of the other articles under the same title (one story split
-        into parts or printed twice; at most ``limit`` others); "" for an unknown id."""
-        conn = self._conn()
-        article = store.get_article(conn, doc_id) if conn else None
-        if article is None:
-            return ""
-        return "\n".join([article.title, article.text, *store.texts_titled(conn, article.title, limit, doc_id)])
-
     def entities(self, doc_id: str) -> ArticleEntities:
         conn = self._conn()
         return store.get_entities(conn, doc_id) if conn else ArticleEntities()

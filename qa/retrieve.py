@@ -30,7 +30,6 @@ class Corpus:
     index: "Index"
     _entities: dict[str, ArticleEntities] = field(default_factory=dict)
     _articles: dict[str, Article | None] = field(default_factory=dict)
-    _stories: dict[str, str] = field(default_factory=dict)
     _query_vectors: dict[str, "np.ndarray"] = field(default_factory=dict)
 
     def query_vector(self, question: str) -> "np.ndarray":
@@ -72,12 +71,6 @@ class Corpus:
         if doc_id not in self._articles:
             self._articles[doc_id] = self.index.article(doc_id)
         return self._articles[doc_id]
-
-    def story(self, doc_id: str) -> str:
-        """Title and text of every article titled as ``doc_id`` is: what a check reads as "the article"."""
-        if doc_id not in self._stories:
-            self._stories[doc_id] = self.index.story(doc_id)
-        return self._stories[doc_id]
 
     def lexical(self):
         return self.index.lexical()

@@ -44,34 +44,17 @@ def news(tmp_path_factory):
     "Vụ nổ tàu chở dầu ở Bến Tre khiến bao nhiêu người chết?",
     "Vụ cháy tàu chở dầu ở Bến Tre làm bao nhiêu người tử vong?",
 ])
-def test_a_question_about_an_absent_event_abstains(news, question):
-    # only the karaoke story is set in Bến Tre, and it says "khiến một người tử vong": before the checks,
-    # "một người" at confidence 0.94; the topic check hedges it, and as no story listed tells of a tanker in
-    # Bến Tre, the answer abstains
+def test_a_quote_from_another_event_is_not_the_confident_answer(news, question):
+    # only the karaoke story is set in Bến Tre, and it says "khiến một người tử vong": before the check,
+    # "một người" at confidence 0.94
     answer = qa.answer(news, question)
-    assert answer.abstained and answer.direct is None, answer.text
+    assert answer.abstained or "Chưa chắc chắn" in answer.text, answer.text
 
 
 def test_the_event_the_article_tells_is_answered_with_its_span(news):
     answer = qa.answer(news, "Vụ đâm người vì hát karaoke quá ồn ở Bến Tre khiến bao nhiêu người tử vong?")
     assert not answer.abstained and "Chưa chắc chắn" not in answer.text, answer.text
     assert answer.citations[0].hit.doc_id == "karaoke" and "một người" in (answer.direct or "")
-
-
-def test_a_story_is_every_article_under_its_title(tmp_path):
-    from index.api import Index
-    from index.settings import Settings
-
-    parts = [{"id": "p1", "title": "Bão số 3 đổ bộ", "text": "Bão số 3 đổ bộ vào Quảng Ninh chiều nay."},
-             {"id": "p2", "title": "Bão số 3 đổ bộ", "text": "Hơn 2.000 hộ dân đã được sơ tán khỏi vùng ven biển."},
-             {"id": "other", "title": "Giá xăng giảm", "text": "Giá xăng giảm 500 đồng mỗi lít từ 15 giờ hôm nay."}]
-    (tmp_path / "a.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in parts), encoding="utf-8")
-    idx = Index(Settings.load(tmp_path / "index"))
-    idx.ingest([tmp_path / "a.jsonl"])
-    story = idx.story("p2")
-    assert "sơ tán" in story and "Quảng Ninh" in story and "Giá xăng" not in story
-    assert "sơ tán" in idx.story("p2", limit=0) and "Quảng Ninh" not in idx.story("p2", limit=0)  # its own text first
-    assert idx.story("missing") == ""
 
 
 def test_the_missing_share_weighs_rare_words(news):
@@ -111,15 +94,6 @@ def test_the_place_of_one_event_is_the_one_asked(news):
 ])
 def test_a_place_question_is_a_list_only_when_asked_as_one(question, expected):
     assert analyze(question).answer_type == expected
-
-
-def test_the_abstention_study_weighs_lost_answers():
-    from studies.topic_check import abstentions
-
-    rows = abstentions({"set": [(0.9, "absent"), (0.55, "absent"), (0.45, "listed"), (0.2, "missed")]}, cost=3.0)
-    at = {r.split(" | ")[0].strip("| "): r for r in rows if r.startswith("| 0.")}
-    assert "3 (2 / 1)" in at["0.4"] and "2 (2 / 0)" in at["0.5"] and "1 (1 / 0)" in at["0.7"]
-    assert rows[-1].startswith("best net at 0.5")  # 0.4 loses the listed answer: 2 - 3 < 2
 
 
 def test_the_threshold_study_counts_hedges_and_picks_the_best_net():

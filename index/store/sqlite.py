@@ -209,12 +209,6 @@ def get_article(conn: sqlite3.Connection, doc_id: str) -> Article | None:
     return _article_from_row(row) if row else None
 
 
-def texts_titled(conn: sqlite3.Connection, title: str, limit: int, but: str = "") -> list[str]:
-    """The texts of at most ``limit`` articles under ``title`` other than ``but``, in doc_id order."""
-    return [r[0] for r in conn.execute(
-        "SELECT text FROM articles WHERE title = ? AND doc_id != ? ORDER BY doc_id LIMIT ?", (title, but, limit))]
-
-
 def get_entities(conn: sqlite3.Connection, doc_id: str) -> ArticleEntities:
     row = conn.execute("SELECT entities FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
     return entities_from_json(row[0]) if row else ArticleEntities()

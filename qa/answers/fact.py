@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from index.records import SearchFilters
 from index.text import tokenize
 
-from ..checks import ANSWER_CHECKS, EVIDENCE_CHECKS, HEDGE_CHECKS, QUOTE_CHECKS, Asked, Unmet, run_checks
+from ..checks import ANSWER_CHECKS, EVIDENCE_CHECKS, QUOTE_CHECKS, Asked, Unmet, run_checks
 from ..checks.counted import names_counted, names_what_is_counted
 from ..checks.office import only_the_deputy
 from ..checks.pins import pins_articles
@@ -144,9 +144,6 @@ def _answer_from(asked: Asked, found: "FactEvidence", choice) -> Answer:
     choice = _hedged_unless_quote_holds(asked, found, choice)  # first: a hedged pinned count is checked as one
     unsure = _too_unsure(asked, choice)
     _, unmet = run_checks(ANSWER_CHECKS, asked, found)
-    if unmet is None and choice.tentative and choice.candidates:  # what a "possibly" list would show
-        listed = frozenset(hits[c.hit_index].doc_id for c in choice.candidates[:POSSIBLY_SHOWN])
-        _, unmet = run_checks(HEDGE_CHECKS, asked, only_articles(found, listed))
     if unmet is not None:
         return _abstain(q, unmet, hits)
     threshold = _threshold()

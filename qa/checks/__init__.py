@@ -1,8 +1,7 @@
 """The checks a fact answer's evidence goes through, in order (``qa.checks.base.Check``): the first
 unmet one names the abstention. ``ANSWER_CHECKS`` run on the passages an answer would quote, after its
 sentence is chosen; ``QUOTE_CHECKS`` on the one article its first quote is from, and an unmet one hedges
-the answer ("possibly") instead of abstaining; ``HEDGE_CHECKS`` on the articles a "possibly" answer would
-list, and an unmet one abstains."""
+the answer ("possibly") instead of abstaining."""
 
 from __future__ import annotations
 
@@ -14,12 +13,11 @@ from .person import Persons
 from .pins import PlacesAndDocuments
 from .time import Time
 from .today import Today
-from .topic import AbsentStory, Topic
+from .topic import Topic
 
 EVIDENCE_CHECKS: tuple[Check, ...] = (Today(), PlacesAndDocuments(), Organisations(), Persons(), Time())
 ANSWER_CHECKS: tuple[Check, ...] = (NotTheDeputy(),)
 QUOTE_CHECKS: tuple[Check, ...] = (Names(), Topic())
-HEDGE_CHECKS: tuple[Check, ...] = (AbsentStory(),)
 
 
 def run_checks(checks, asked: Asked, found):
@@ -33,4 +31,4 @@ def run_checks(checks, asked: Asked, found):
     return found, None
 
 
-__all__ = ["ANSWER_CHECKS", "EVIDENCE_CHECKS", "HEDGE_CHECKS", "QUOTE_CHECKS", "Asked", "Check", "Unmet", "run_checks"]
+__all__ = ["ANSWER_CHECKS", "EVIDENCE_CHECKS", "QUOTE_CHECKS", "Asked", "Check", "Unmet", "run_checks"]
