@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from conftest import written_questions
 
+import qa
+
 KNOWN = {
     "q04": "an organisation printed the Vietnamese way, capitalising each compound's first syllable only ('Ban "
            "Dân vận Thành uỷ'): name runs stop at 'vận'; candidates with such tails were tried and lost on the "
@@ -22,10 +24,12 @@ KNOWN = {
 
 @pytest.mark.parametrize("item", written_questions("direct_seed_round5.jsonl", KNOWN, strict=True))
 def test_round5_question_has_its_span_in_direct(seed_index, item):
-    import qa
+    from tracuu.contract import AskResponse
 
-    found = qa.answer(seed_index, item["question"])
-    assert found.direct and item["gold"].lower() in found.direct.lower(), (found.direct, found.text[:200])
+    out = AskResponse.of(qa.answer(seed_index, item["question"])).model_dump(mode="json")  # as `ask --json` says it
+    assert out["direct"] and item["gold"].lower() in out["direct"].lower(), (out["direct"], out["answer"][:200])
+    quoted = {c["n"]: c["text"] for c in out["citations"]}[out["direct_citation"]]
+    assert out["direct"] in quoted  # cut from its quoted sentence
 
 
 @pytest.mark.parametrize("question", [

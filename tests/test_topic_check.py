@@ -5,39 +5,34 @@ articles. On a real index of articles written here (the bundled model, FAISS, BM
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import qa
 from qa.analyze import analyze
 
-KARAOKE = {"id": "karaoke", "title": "Hát karaoke quay loa sang nhà người khác, một thanh niên bị đâm tử vong",
-           "text": "Bực tức vì tiếng hát karaoke quá ồn, người đàn ông ở Bến Tre đã dùng dao đâm nhóm hát khiến "
-                   "một người tử vong. Công an huyện Châu Thành đã bắt giữ nghi phạm ngay trong đêm."}
-CRASH = {"id": "crash", "title": "Xe khách tông xe tải đang đậu bên đường, một người tử vong",
-         "text": "Rạng sáng nay, một xe khách chạy tuyến Cà Mau – TP.HCM đã tông vào đuôi xe tải đang đậu bên "
-                 "đường ở Long An. Người tử vong là ông Nguyễn Văn Tám, 45 tuổi, quê ở tỉnh Cà Mau."}
-FIRE = {"id": "fire", "title": "Cháy xưởng gỗ ở Bình Dương",
-        "text": "Một vụ cháy lớn đã thiêu rụi xưởng gỗ rộng 2.000 m2 ở thị xã Tân Uyên, tỉnh Bình Dương. Lực lượng "
-                "cứu hỏa mất ba giờ mới khống chế được đám cháy, không có thiệt hại về người."}
-
-TANKER = {"id": "tanker", "title": "Nổ tàu chở dầu ở Quảng Ninh, hai thuyền viên mất tích",
-          "text": "Một tàu chở dầu neo đậu tại cảng Cái Lân, tỉnh Quảng Ninh bất ngờ phát nổ và bốc cháy dữ dội. "
-                  "Vụ nổ khiến hai thuyền viên mất tích, lực lượng cứu hộ đang tìm kiếm."}
+# (id, title, text): only the karaoke story is set in Bến Tre; the tanker exploded in Quảng Ninh
+KARAOKE = ("karaoke", "Hát karaoke quay loa sang nhà người khác, một thanh niên bị đâm tử vong",
+           "Bực tức vì tiếng hát karaoke quá ồn, người đàn ông ở Bến Tre đã dùng dao đâm nhóm hát khiến một người "
+           "tử vong. Công an huyện Châu Thành đã bắt giữ nghi phạm ngay trong đêm.")
+ARTICLES = (
+    KARAOKE,
+    ("crash", "Xe khách tông xe tải đang đậu bên đường, một người tử vong",
+     "Rạng sáng nay, một xe khách chạy tuyến Cà Mau – TP.HCM đã tông vào đuôi xe tải đang đậu bên đường ở Long "
+     "An. Người tử vong là ông Nguyễn Văn Tám, 45 tuổi, quê ở tỉnh Cà Mau."),
+    ("fire", "Cháy xưởng gỗ ở Bình Dương",
+     "Một vụ cháy lớn đã thiêu rụi xưởng gỗ rộng 2.000 m2 ở thị xã Tân Uyên, tỉnh Bình Dương. Lực lượng cứu hỏa "
+     "mất ba giờ mới khống chế được đám cháy, không có thiệt hại về người."),
+    ("tanker", "Nổ tàu chở dầu ở Quảng Ninh, hai thuyền viên mất tích",
+     "Một tàu chở dầu neo đậu tại cảng Cái Lân, tỉnh Quảng Ninh bất ngờ phát nổ và bốc cháy dữ dội. Vụ nổ khiến "
+     "hai thuyền viên mất tích, lực lượng cứu hộ đang tìm kiếm."),
+)
 
 
 @pytest.fixture(scope="module")
 def news(tmp_path_factory):
-    from index.api import Index
-    from index.settings import Settings
+    from conftest import index_of_articles
 
-    folder = tmp_path_factory.mktemp("topic")
-    (folder / "news.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in (KARAOKE, CRASH, FIRE, TANKER)),
-                                       encoding="utf-8")
-    idx = Index(Settings.load(folder / "index"))
-    idx.ingest([folder / "news.jsonl"])
-    return idx
+    return index_of_articles(tmp_path_factory.mktemp("topic"), ARTICLES, "2024-05-01")
 
 
 @pytest.mark.parametrize("question", [
@@ -61,7 +56,7 @@ def test_the_missing_share_weighs_rare_words(news):
     from qa.checks.topic import MISSING_SHARE, missing_share
 
     lexical = news.lexical()
-    karaoke = f"{KARAOKE['title']}\n{KARAOKE['text']}"
+    karaoke = f"{KARAOKE[1]}\n{KARAOKE[2]}"
     absent = missing_share(analyze("Vụ nổ tàu chở dầu ở Bến Tre khiến bao nhiêu người chết?").keywords, karaoke, lexical)
     told = missing_share(analyze("Vụ đâm người vì hát karaoke ở Bến Tre khiến bao nhiêu người tử vong?").keywords,
                          karaoke, lexical)
