@@ -7,8 +7,8 @@ the answer ("possibly" with the candidates) rather than abstaining.
 The share is of IDF mass (qa.rank.idf_weights over the question's keywords), so a paraphrase's common words
 ("đạt", "điều", "lần") cost little and an event's rare ones ("tàu chở dầu") much. MISSING_SHARE was chosen on
 the tune parts only (``python -m studies.topic_check``, docs/model-card.md): on Wikipedia paragraphs, where a
-paraphrased question misses words of a right article, almost nothing crosses it; on news snippets, what
-crosses it was mostly a wrong article."""
+paraphrased question misses words of a right article, 15 of 534 confident answers cross it (2 of them wrong); on
+news snippets 6 of 338, all wrong."""
 
 from __future__ import annotations
 
