@@ -40,6 +40,12 @@ class Check(Protocol):
     def __call__(self, asked: Asked, found: "FactEvidence") -> "FactEvidence | Unmet": ...
 
 
+def article_text(corpus: "Corpus", doc_id: str) -> str:
+    """An article's title and text, as a check reads it for what it names ("" for an unknown id)."""
+    article = corpus.article(doc_id)
+    return f"{article.title}\n{article.text}" if article else ""
+
+
 def only_articles(found: "FactEvidence", allowed: frozenset[str]) -> "FactEvidence":
     """The evidence restricted to passages of the allowed articles (per-hit lists kept aligned)."""
     return _only(found, lambda h: h.doc_id in allowed)

@@ -19,7 +19,7 @@ from index.text import fold, unify_tones, within_one_edit
 from index.text.refs import has_diacritics
 
 from ..question.names import name_key
-from .base import Asked, Unmet
+from .base import Asked, Unmet, article_text
 
 # Other names of one thing, folded: any one of a row stands for the others.
 ALIASES = (
@@ -41,8 +41,7 @@ class Names:
         if not names:
             return found
         for doc_id in dict.fromkeys(h.doc_id for h in found.hits):
-            article = asked.corpus.article(doc_id)
-            text = f"{article.title}\n{article.text}" if article else ""
+            text = article_text(asked.corpus, doc_id)
             absent = [n for n in names if not mentions(text, n)]
             if absent:
                 return Unmet(" + ".join(absent))  # "Không có bài viết nào về …" if it ever abstains

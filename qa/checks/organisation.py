@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..organisations import names_organisation
-from .base import Asked, Unmet, only_articles
+from .base import Asked, Unmet, article_text, only_articles
 
 
 @dataclass(frozen=True)
@@ -15,12 +15,7 @@ class Organisations:
         if not organisations:
             return found
         naming = frozenset(d for d in {h.doc_id for h in found.hits}
-                           if all(names_organisation(_full_text(asked.corpus, d), o) for o in organisations))
+                           if all(names_organisation(article_text(asked.corpus, d), o) for o in organisations))
         if not naming:
             return Unmet(" + ".join(o.label for o in organisations))
         return only_articles(found, naming)
-
-
-def _full_text(corpus, doc_id: str) -> str:
-    article = corpus.article(doc_id)
-    return f"{article.title}\n{article.text}" if article else ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .base import Asked, Unmet
+from .base import Asked, Unmet, article_text
 
 MISSING_SHARE = 0.5  # of the keywords' IDF mass absent from the quoted article: hedge at or above it
 MIN_KEYWORDS = 3  # a question this short says too little to judge an article by
@@ -27,9 +27,7 @@ class Topic:
         if asked.question.language != "vi" or len(keywords) < MIN_KEYWORDS:  # English words are not the article's
             return found
         for doc_id in dict.fromkeys(h.doc_id for h in found.hits):
-            article = asked.corpus.article(doc_id)
-            text = f"{article.title}\n{article.text}" if article else ""
-            if missing_share(keywords, text, asked.corpus.lexical()) >= MISSING_SHARE:
+            if missing_share(keywords, article_text(asked.corpus, doc_id), asked.corpus.lexical()) >= MISSING_SHARE:
                 return Unmet()
         return found
 
